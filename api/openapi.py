@@ -1,0 +1,188 @@
+"""The OpenAPI 3.1 description of the public directory API."""
+
+from directory.models import Audience, Format, PartOfDay
+from directory.search import DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_KM, MAX_PAGE_SIZE, MAX_RADIUS_KM
+
+
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+SCHEMAS = {
+    "Theme": {
+        "type": "object",
+        "required": ["slug", "name", "name_it", "name_en"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string", "description": "In the language of the request."},
+            "name_it": {"type": "string"},
+            "name_en": {"type": "string"},
+        },
+    },
+    "Meeting": {
+        "type": "object",
+        "required": ["start", "end", "cancelled", "changed"],
+        "properties": {
+            "start": {"type": "string", "format": "date-time", "description": "ISO 8601 with offset."},
+            "end": {"type": "string", "format": "date-time"},
+            "cancelled": {"type": "boolean"},
+            "changed": {"type": "boolean", "description": "Moved in time or place."},
+            "note": {"type": "string"},
+            "comune": _NULLABLE_STRING,
+        },
+    },
+    "Group": {
+        "type": "object",
+        "required": ["slug", "name", "themes", "format", "url", "calendar_url", "distance_km", "next_meetings"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "themes": {"type": "array", "items": {"$ref": "#/components/schemas/Theme"}},
+            "format": {"type": "string", "enum": list(Format.values)},
+            "audience": {"type": "string", "enum": list(Audience.values)},
+            "entry": {"type": "string", "enum": ["open", "closed"]},
+            "accepting_newcomers": {"type": "boolean"},
+            "status": {"type": "string"},
+            "comune": _NULLABLE_STRING,
+            "url": {"type": "string", "format": "uri"},
+            "calendar_url": {"type": "string", "format": "uri"},
+            "distance_km": {"type": ["number", "null"], "description": "Only when searching by place."},
+            "next_meetings": {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}},
+        },
+    },
+    "GroupDetail": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Group"},
+            {
+                "type": "object",
+                "properties": {
+                    "description": {"type": "string"},
+                    "facilitator_kind": {"type": "string", "enum": ["peer", "non_peer"]},
+                    "language": {"type": "string"},
+                    "accessibility_notes": {"type": "string"},
+                    "max_size": {"type": "integer"},
+                    "schedules": {"type": "array", "items": {"type": "string"}},
+                    "venue": {"type": ["object", "null"]},
+                    "association": {"type": "object"},
+                },
+            },
+        ]
+    },
+    "GroupPage": {
+        "type": "object",
+        "required": ["count", "page", "page_size", "pages", "results"],
+        "properties": {
+            "count": {"type": "integer"},
+            "page": {"type": "integer"},
+            "page_size": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "place": {"type": ["object", "null"]},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Group"}},
+        },
+    },
+    "Error": {
+        "type": "object",
+        "required": ["error", "detail"],
+        "properties": {
+            "error": {"type": "string"},
+            "detail": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "description": "Messages by parameter name.",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+def openapi_document(server_url: str) -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Cerchio directory API",
+            "version": "1.0.0",
+            "description": "Public directory of self-help / mutual-aid groups (gruppi di auto mutuo aiuto). "
+            "Messages follow Accept-Language (it, en).",
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/themes": {
+                "get": {
+                    "operationId": "listThemes",
+                    "summary": "All themes (aree tematiche)",
+                    "responses": {
+                        "200": {
+                            "description": "Themes",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["results"],
+                                        "properties": {
+                                            "results": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Theme"},
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            },
+            "/groups": {
+                "get": {
+                    "operationId": "searchGroups",
+                    "summary": "Search the directory",
+                    "description": "Sorted by distance when a place is given, otherwise by next meeting.",
+                    "parameters": [
+                        _query("q", {"type": "string", "maxLength": 200}, "Free text"),
+                        _query("theme", {"type": "string"}, "Theme slug"),
+                        _query("place", {"type": "string", "maxLength": 100}, "Name of a comune or city"),
+                        _query("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude"),
+                        _query("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude"),
+                        _query(
+                            "radius_km",
+                            {"type": "number", "minimum": 1, "maximum": MAX_RADIUS_KM, "default": DEFAULT_RADIUS_KM},
+                            "Radius around the place",
+                        ),
+                        _query("weekday", {"type": "integer", "minimum": 1, "maximum": 7}, "1 = Monday … 7 = Sunday"),
+                        _query("part_of_day", {"type": "string", "enum": list(PartOfDay.values)}, "Part of the day"),
+                        _query("format", {"type": "string", "enum": list(Format.values)}, "Meeting format"),
+                        _query("audience", {"type": "string", "enum": list(Audience.values)}, "Who the group is for"),
+                        _query("open", {"type": "boolean"}, "Only groups open to newcomers now"),
+                        _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number"),
+                        _query(
+                            "page_size",
+                            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+                            f"Results per page, at most {MAX_PAGE_SIZE}",
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json("#/components/schemas/GroupPage", "One page of groups"),
+                        "400": _json("#/components/schemas/Error", "Invalid parameters, named in `errors`"),
+                    },
+                }
+            },
+            "/groups/{slug}": {
+                "get": {
+                    "operationId": "getGroup",
+                    "summary": "One group",
+                    "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": _json("#/components/schemas/GroupDetail", "The group"),
+                        "404": _json("#/components/schemas/Error", "No public group with this slug"),
+                    },
+                }
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,71 @@
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest
+
+from directory.models import Group, Meeting, Theme
+
+
+def theme_json(theme: Theme) -> dict:
+    return {"slug": theme.slug, "name": theme.name, "name_it": theme.name_it, "name_en": theme.name_en or theme.name_it}
+
+
+def meeting_json(meeting: Meeting) -> dict:
+    """Times in the schedule's own zone, with the offset (ISO 8601)."""
+    zone = ZoneInfo(meeting.schedule.timezone)
+    return {
+        "start": meeting.starts_at.astimezone(zone).isoformat(),
+        "end": meeting.ends_at.astimezone(zone).isoformat(),
+        "cancelled": meeting.is_cancelled,
+        "changed": meeting.is_changed,
+        "note": meeting.note,
+        "comune": meeting.venue.comune if meeting.venue else None,
+    }
+
+
+def group_json(group: Group, request: HttpRequest, *, detail: bool = False) -> dict:
+    venue = group.venue
+    data = {
+        "slug": group.slug,
+        "name": group.name,
+        "themes": [theme_json(theme) for theme in group.themes.all()],
+        "format": group.format,
+        "audience": group.audience,
+        "entry": group.entry,
+        "accepting_newcomers": group.accepting_newcomers,
+        "status": group.status,
+        "comune": venue.comune if venue else None,
+        "url": request.build_absolute_uri(group.get_absolute_url()),
+        "calendar_url": request.build_absolute_uri(group.get_calendar_url()),
+        "distance_km": round(group.distance_km, 2) if getattr(group, "distance_km", None) is not None else None,
+        "next_meetings": [meeting_json(meeting) for meeting in group.next_meetings],
+    }
+    if detail:
+        data.update(
+            {
+                "description": group.description,
+                "facilitator_kind": group.facilitator_kind,
+                "language": group.language,
+                "accessibility_notes": group.accessibility_notes,
+                "max_size": group.max_size,
+                "schedules": [schedule.describe() for schedule in group.schedules.all()],
+                "venue": {
+                    "name": venue.name,
+                    "address": venue.address,
+                    "comune": venue.comune,
+                    "province": venue.province,
+                    "latitude": venue.latitude,
+                    "longitude": venue.longitude,
+                    "step_free": venue.step_free,
+                    "transport_notes": venue.transport_notes,
+                }
+                if venue
+                else None,
+                "association": {
+                    "name": group.association.name,
+                    "email": group.association.public_email or None,
+                    "phone": group.association.public_phone or None,
+                    "website": group.association.website or None,
+                },
+            }
+        )
+    return data

@@ -1,0 +1,66 @@
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from api.openapi import openapi_document
+from api.serializers import group_json, theme_json
+from directory.models import Group, Theme
+from directory.search import GroupSearchForm, attach_next_meetings, search_groups
+
+
+def _error(status: int, code: str, message: str, errors: dict | None = None) -> JsonResponse:
+    body = {"error": code, "detail": message}
+    if errors:
+        body["errors"] = errors
+    return JsonResponse(body, status=status)
+
+
+@require_GET
+def themes(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"results": [theme_json(theme) for theme in Theme.objects.all()]})
+
+
+@require_GET
+def groups(request: HttpRequest) -> JsonResponse:
+    form = GroupSearchForm(request.GET)
+    if not form.is_valid():
+        errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+        return _error(400, "invalid_parameters", _("Alcuni parametri non sono validi."), errors)
+    results = search_groups(form.cleaned_data)
+    return JsonResponse(
+        {
+            "count": results.total,
+            "page": results.page,
+            "page_size": results.page_size,
+            "pages": results.pages,
+            "place": {
+                "name": str(results.origin.name),
+                "latitude": results.origin.latitude,
+                "longitude": results.origin.longitude,
+                "radius_km": results.radius_km,
+            }
+            if results.origin
+            else None,
+            "results": [group_json(group, request) for group in results.groups],
+        }
+    )
+
+
+@require_GET
+def group_detail(request: HttpRequest, slug: str) -> JsonResponse:
+    group = (
+        Group.objects.public()
+        .select_related("venue", "association")
+        .prefetch_related("themes", "schedules")
+        .filter(slug=slug)
+        .first()
+    )
+    if group is None:
+        return _error(404, "not_found", _("Nessun gruppo con questo identificativo."))
+    attach_next_meetings([group])
+    return JsonResponse(group_json(group, request, detail=True))
+
+
+@require_GET
+def openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(openapi_document(request.build_absolute_uri("/api/v1")))

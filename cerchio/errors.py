@@ -1,0 +1,32 @@
+"""Error pages in the visitor's language that reveal nothing about the server.
+
+Requests to the API get a JSON body instead of a page.
+"""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def _error(request, status: int, title: str, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": title, "detail": message}, status=status)
+    return render(request, "error.html", {"status": status, "title": title, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, _("Richiesta non valida"), _("Controlla l'indirizzo o i dati inviati."))
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, _("Accesso non consentito"), _("Non hai i permessi per vedere questa pagina."))
+
+
+def page_not_found(request, exception=None):
+    return _error(
+        request, 404, _("Pagina non trovata"), _("La pagina che cerchi non esiste o il gruppo non è più elencato.")
+    )
+
+
+def server_error(request):
+    return _error(request, 500, _("Qualcosa non ha funzionato"), _("È un problema nostro. Riprova tra qualche minuto."))

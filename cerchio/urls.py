@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from directory.views import group_calendar_feed
+
+# The calendar feed and the API have no language prefix: calendar applications
+# subscribe to one stable address, and API clients send Accept-Language.
+urlpatterns = [
+    path("api/v1/", include("api.urls")),
+    path("groups/<slug:slug>/calendar.ics", group_calendar_feed, name="calendar"),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("directory.urls")),
+)
+
+handler400 = "cerchio.errors.bad_request"
+handler403 = "cerchio.errors.permission_denied"
+handler404 = "cerchio.errors.page_not_found"
+handler500 = "cerchio.errors.server_error"

@@ -1,0 +1,88 @@
+"""Shared fixtures: fast hashing, the gazetteer loaded once, and the personas."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from accounts.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
+from directory.places import load_gazetteer
+from directory.tests.factories import AssociationFactory, GroupFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The gazetteer is reference data: load it once per test database.
+    with django_db_blocker.unblock():
+        load_gazetteer()
+
+
+def _user(email: str, **extra):
+    return get_user_model().objects.create_user(username=email, email=email, password="pw-for-tests", **extra)
+
+
+@pytest.fixture
+def association_x(db):
+    return AssociationFactory(name="AMA X", slug="ama-x")
+
+
+@pytest.fixture
+def association_y(db):
+    return AssociationFactory(name="AMA Y", slug="ama-y")
+
+
+@pytest.fixture
+def group_a(association_x):
+    return GroupFactory(association=association_x, name="Gruppo A", slug="gruppo-a")
+
+
+@pytest.fixture
+def group_b(association_x):
+    return GroupFactory(association=association_x, name="Gruppo B", slug="gruppo-b")
+
+
+@pytest.fixture
+def group_y(association_y):
+    return GroupFactory(association=association_y, name="Gruppo Y", slug="gruppo-y")
+
+
+@pytest.fixture
+def facilitator_a(group_a):
+    user = _user("facilitatore.a@example.org", is_staff=True)
+    GroupMembership.objects.create(user=user, group=group_a, role=GroupRole.FACILITATOR)
+    return user
+
+
+@pytest.fixture
+def facilitator_b(group_b):
+    user = _user("facilitatore.b@example.org", is_staff=True)
+    GroupMembership.objects.create(user=user, group=group_b, role=GroupRole.FACILITATOR)
+    return user
+
+
+@pytest.fixture
+def coordinator_x(association_x):
+    user = _user("coordinatore.x@example.org", is_staff=True)
+    AssociationMembership.objects.create(user=user, association=association_x, role=AssociationRole.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def coordinator_y(association_y):
+    user = _user("coordinatore.y@example.org", is_staff=True)
+    AssociationMembership.objects.create(user=user, association=association_y, role=AssociationRole.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def site_admin(db):
+    return _user("admin@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with no role anywhere."""
+    return _user("outsider@example.org", is_staff=True)

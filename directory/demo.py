@@ -1,0 +1,261 @@
+# ruff: noqa: E501  (prose that reads better on one line)
+"""The demo network: a realistic umbrella association in the province of Trento.
+
+Everything here is invented except the towns and their coordinates.
+"""
+
+THEMES = [
+    ("alcol", "Alcol", "Alcohol"),
+    ("gioco-azzardo", "Gioco d'azzardo", "Gambling"),
+    ("fumo", "Smettere di fumare", "Quitting smoking"),
+    ("lutto", "Lutto", "Grief"),
+    ("separazione-divorzio", "Separazione e divorzio", "Separation and divorce"),
+    ("disturbi-alimentari", "Disturbi del comportamento alimentare", "Eating disorders"),
+    ("ansia-depressione", "Ansia, depressione e attacchi di panico", "Anxiety, depression and panic"),
+    ("tumore", "Vivere con un tumore", "Living with cancer"),
+    ("dolore-cronico", "Dolore cronico", "Chronic pain"),
+    ("parkinson", "Parkinson", "Parkinson's"),
+    (
+        "alzheimer-demenze",
+        "Familiari di persone con Alzheimer o demenza",
+        "Carers of people with Alzheimer's or dementia",
+    ),
+    ("genitorialita", "Essere genitori", "Parenting"),
+    ("solitudine", "Solitudine", "Loneliness"),
+    ("difficolta-lavorativa", "Difficoltà lavorativa", "Work-related distress"),
+    ("dipendenza-affettiva", "Dipendenza affettiva", "Affective dependence"),
+]
+
+DESCRIPTIONS = {
+    "alcol": "Per chi vuole liberarsi dall'alcol e per chi ci sta riuscendo. Ci si ascolta, si condividono le difficoltà e i passi avanti, senza giudizio.",
+    "gioco-azzardo": "Per chi sente che il gioco d'azzardo ha preso troppo spazio nella propria vita, o in quella di una persona cara.",
+    "fumo": "Per chi vuole smettere di fumare e preferisce non farlo da solo.",
+    "lutto": "Per chi ha perso una persona cara. Nel gruppo si può parlare del proprio dolore con chi lo conosce, e ritrovare un po' di forza insieme.",
+    "separazione-divorzio": "Per chi sta attraversando una separazione o un divorzio e cerca uno spazio per riprendere fiato.",
+    "disturbi-alimentari": "Per chi vive un disturbo del comportamento alimentare o sta accanto a una persona che lo vive.",
+    "ansia-depressione": "Per chi convive con ansia, depressione o attacchi di panico. Parlarne con chi capisce aiuta a sentirsi meno soli.",
+    "tumore": "Per chi vive con una diagnosi di tumore, durante e dopo le cure.",
+    "dolore-cronico": "Per chi convive ogni giorno con il dolore cronico e vuole condividere fatiche e strategie.",
+    "parkinson": "Per persone con Parkinson e per chi le accompagna.",
+    "alzheimer-demenze": "Per familiari che si prendono cura di una persona con Alzheimer o demenza: un momento per sé, tra persone che capiscono.",
+    "genitorialita": "Per madri e padri che vogliono confrontarsi sulle fatiche e le gioie dell'essere genitori.",
+    "solitudine": "Per chi si sente solo e desidera incontrare altre persone in un clima di ascolto.",
+    "difficolta-lavorativa": "Per chi vive un disagio legato al lavoro: perdita del lavoro, conflitti, stress.",
+    "dipendenza-affettiva": "Per chi riconosce nelle proprie relazioni una dipendenza affettiva e vuole cambiare.",
+}
+
+# (comune, latitude, longitude) from the GeoNames gazetteer, all in the province of Trento.
+TOWNS = [
+    ("Trento", 46.06787, 11.12108),
+    ("Rovereto", 45.8904, 11.04053),
+    ("Pergine Valsugana", 46.06434, 11.23758),
+    ("Arco", 45.91772, 10.88672),
+    ("Riva del Garda", 45.88577, 10.84117),
+    ("Lavis", 46.14131, 11.10931),
+    ("Mezzolombardo", 46.20774, 11.09636),
+    ("Borgo Valsugana", 46.05119, 11.45756),
+    ("Cles", 46.36294, 11.03276),
+    ("Levico Terme", 46.01217, 11.30427),
+    ("Ala", 45.76072, 11.00458),
+    ("Mori", 45.85187, 10.98052),
+    ("Tione di Trento", 46.0355, 10.72679),
+    ("Cavalese", 46.29048, 11.45862),
+    ("Predazzo", 46.3114, 11.5996),
+]
+
+VENUE_KINDS = [
+    ("Casa del volontariato", "Via Roma 12"),
+    ("Centro sociale comunale", "Piazza della Chiesa 3"),
+    ("Sala della biblioteca", "Via Garibaldi 21"),
+]
+
+# (rrule, start time, duration in minutes): the rhythms AMA groups really keep.
+RHYTHMS = [
+    ("FREQ=MONTHLY;BYDAY=2TU,4TU", "20:30", 120),
+    ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "18:00", 90),
+    ("FREQ=WEEKLY;BYDAY=MO", "20:30", 90),
+    ("FREQ=MONTHLY;BYDAY=1WE,3WE", "17:30", 120),
+    ("FREQ=MONTHLY;BYDAY=-1FR", "20:00", 120),
+    ("FREQ=WEEKLY;BYDAY=WE", "10:00", 90),
+    ("FREQ=MONTHLY;BYDAY=1SA", "10:00", 120),
+    ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "20:30", 120),
+]
+
+DEMO_PASSWORD = "cerchio-demo"
+DEMO_USERS = [
+    # (e-mail, role, what they are for)
+    ("admin@demo.cerchio.it", "admin", "amministratore del sito"),
+    ("coordinatrice@demo.cerchio.it", "coordinator", "coordinatrice dell'associazione"),
+    ("facilitatore@demo.cerchio.it", "facilitator", "facilitatore di due gruppi"),
+]
+
+
+def _time(value: str):
+    from datetime import time
+
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def seed_demo(*, today=None) -> dict:
+    """Create or update the demo network. Safe to run again: nothing is duplicated."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
+    from directory import recurrence
+    from directory.models import (
+        Association,
+        Audience,
+        Entry,
+        FacilitatorKind,
+        Group,
+        GroupStatus,
+        Schedule,
+        ScheduleException,
+        StartMode,
+        Theme,
+        Venue,
+    )
+    from directory.services import group_sync_meetings
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        coordination, _ = Association.objects.update_or_create(
+            slug="coordinamento-ama-triveneto-demo",
+            defaults={"name": "Coordinamento AMA del Triveneto (demo)", "city": "Padova"},
+        )
+        association, _ = Association.objects.update_or_create(
+            slug="ama-trentino-demo",
+            defaults={
+                "name": "Associazione AMA Trentino (demo)",
+                "coordination": coordination,
+                "city": "Trento",
+                "public_email": "accoglienza@ama-trentino.example",
+                "public_phone": "0461 000 000",
+                "website": "https://ama-trentino.example",
+            },
+        )
+        themes = {}
+        for slug, name_it, name_en in THEMES:
+            themes[slug], _ = Theme.objects.update_or_create(
+                slug=slug, defaults={"name_it": name_it, "name_en": name_en}
+            )
+        venues = {}
+        for index, (comune, lat, lon) in enumerate(TOWNS):
+            kinds = VENUE_KINDS[: 2 if index < 3 else 1]
+            for number, (kind, address) in enumerate(kinds):
+                # Venues sit a few hundred metres apart inside the town.
+                venue, _ = Venue.objects.update_or_create(
+                    association=association,
+                    name=kind,
+                    comune=comune,
+                    defaults={
+                        "address": address,
+                        "province": "TN",
+                        "latitude": round(lat + 0.003 * number, 5),
+                        "longitude": round(lon - 0.002 * number, 5),
+                        "step_free": number == 0,
+                        "transport_notes": "Fermata dell'autobus a 200 metri." if number == 0 else "",
+                    },
+                )
+                venues.setdefault(comune, []).append(venue)
+
+        theme_slugs = [slug for slug, _, _ in THEMES]
+        groups = []
+        for index in range(40):
+            theme_slug = theme_slugs[index % len(theme_slugs)]
+            comune = TOWNS[(index * 7) % len(TOWNS)][0]
+            venue = venues[comune][index % len(venues[comune])]
+            online_only = index % 10 == 9
+            hybrid = index % 10 == 4
+            audience = [Audience.AFFECTED, Audience.BOTH, Audience.FAMILY][index % 3]
+            if theme_slug == "alzheimer-demenze":
+                audience = Audience.FAMILY
+            theme_name = themes[theme_slug].name_it
+            name = f"{theme_name} – {'online' if online_only else comune}"
+            if index >= len(theme_slugs) * 2:
+                name += " (sera)" if index % 2 else " (mattina)"
+            slug = f"demo-{index + 1:02d}-{theme_slug}"
+            group, _ = Group.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "association": association,
+                    "name": name,
+                    "description": DESCRIPTIONS[theme_slug],
+                    "audience": audience,
+                    "facilitator_kind": FacilitatorKind.PEER if index % 2 == 0 else FacilitatorKind.NON_PEER,
+                    "venue": None if online_only else venue,
+                    "online_url": "https://meet.example/ama-demo" if online_only or hybrid else "",
+                    "entry": Entry.CLOSED if index % 8 == 7 else Entry.OPEN,
+                    "accepting_newcomers": index % 11 != 10,
+                    "status": GroupStatus.PROMOTING if index == 39 else GroupStatus.ACTIVE,
+                    "start_mode": list(StartMode.values)[index % 5],
+                    "accessibility_notes": "Sala al piano terra." if venue.step_free and not online_only else "",
+                },
+            )
+            group.themes.set([themes[theme_slug]])
+            if not group.schedules.exists():
+                rule, start, minutes = RHYTHMS[index % len(RHYTHMS)]
+                if index >= len(theme_slugs) * 2:
+                    start = "20:30" if index % 2 else "09:30"
+                Schedule.objects.create(
+                    group=group,
+                    rrule=rule,
+                    starts_on=date(2025, 9, 1),
+                    start_time=_time(start),
+                    duration_minutes=minutes,
+                )
+            groups.append(group)
+
+        # One cancelled and one moved meeting, a few weeks ahead, so both are visible.
+        cancelled_schedule = groups[3].schedules.first()
+        moved_schedule = groups[0].schedules.first()
+        if not ScheduleException.objects.filter(schedule__group__association=association).exists():
+            for schedule, kind in [
+                (cancelled_schedule, ScheduleException.Kind.CANCELLED),
+                (moved_schedule, ScheduleException.Kind.CHANGED),
+            ]:
+                upcoming = recurrence.occurrences(
+                    rule=schedule.rrule,
+                    starts_on=schedule.starts_on,
+                    start_time=schedule.start_time,
+                    tz=schedule.timezone,
+                    window_start=today + timezone.timedelta(days=1),
+                    window_end=today + timezone.timedelta(days=120),
+                )
+                target = upcoming[1].date()
+                if kind == ScheduleException.Kind.CANCELLED:
+                    ScheduleException.objects.create(
+                        schedule=schedule, original_date=target, kind=kind, public_note="Sospeso per le festività."
+                    )
+                else:
+                    ScheduleException.objects.create(
+                        schedule=schedule,
+                        original_date=target,
+                        kind=kind,
+                        new_start_time=_time("18:00"),
+                        new_venue=venues["Trento"][1],
+                        public_note="Questa volta ci troviamo prima e in un'altra sala.",
+                    )
+        for group in groups:
+            group_sync_meetings(group=group, today=today)
+
+        User = get_user_model()
+        users = {}
+        for email, role, _description in DEMO_USERS:
+            user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+            user.is_staff = True
+            user.is_superuser = role == "admin"
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            users[role] = user
+        AssociationMembership.objects.get_or_create(
+            user=users["coordinator"], association=association, role=AssociationRole.COORDINATOR
+        )
+        for group in groups[:2]:
+            GroupMembership.objects.get_or_create(user=users["facilitator"], group=group, role=GroupRole.FACILITATOR)
+    return {"association": association, "groups": groups, "users": users}

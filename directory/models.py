@@ -1,0 +1,380 @@
+"""The directory: associations, themes, groups, venues, schedules and meetings."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from directory import recurrence
+
+
+class Association(models.Model):
+    """An umbrella association; a regional coordination is an association too."""
+
+    name = models.CharField(_("nome"), max_length=200)
+    slug = models.SlugField(_("identificativo"), max_length=100, unique=True)
+    coordination = models.ForeignKey(
+        "self",
+        verbose_name=_("coordinamento regionale"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    city = models.CharField(_("città"), max_length=100, blank=True)
+    # The association's own public contact: groups are reached only through it.
+    public_email = models.EmailField(_("e-mail pubblica"), blank=True)
+    public_phone = models.CharField(_("telefono pubblico"), max_length=40, blank=True)
+    website = models.URLField(_("sito web"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("associazione")
+        verbose_name_plural = _("associazioni")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    """An *area tematica*. Themes are data: an association may have 40 or more."""
+
+    slug = models.SlugField(_("identificativo"), max_length=80, unique=True)
+    name_it = models.CharField(_("nome (italiano)"), max_length=120)
+    name_en = models.CharField(_("nome (inglese)"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("area tematica")
+        verbose_name_plural = _("aree tematiche")
+        ordering = ["name_it"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "it").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_it
+
+
+class Venue(models.Model):
+    association = models.ForeignKey(
+        Association, verbose_name=_("associazione"), on_delete=models.CASCADE, related_name="venues"
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    address = models.CharField(_("indirizzo"), max_length=200)
+    comune = models.CharField(_("comune"), max_length=100)
+    province = models.CharField(_("provincia"), max_length=2, help_text=_("Sigla, per esempio TN."))
+    latitude = models.FloatField(_("latitudine"))
+    longitude = models.FloatField(_("longitudine"))
+    step_free = models.BooleanField(_("accesso senza gradini"), default=False)
+    transport_notes = models.CharField(_("come arrivare con i mezzi pubblici"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("sede")
+        verbose_name_plural = _("sedi")
+        ordering = ["comune", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.comune})"
+
+    @property
+    def geo_uri(self) -> str:
+        """RFC 5870 link: phones open it in their own map application."""
+        return f"geo:{self.latitude:.6f},{self.longitude:.6f}?q={self.latitude:.6f},{self.longitude:.6f}"
+
+    @property
+    def osm_url(self) -> str:
+        return (
+            f"https://www.openstreetmap.org/?mlat={self.latitude:.6f}&mlon={self.longitude:.6f}"
+            f"#map=17/{self.latitude:.6f}/{self.longitude:.6f}"
+        )
+
+
+class Audience(models.TextChoices):
+    AFFECTED = "affected", _("persone che vivono il problema")
+    FAMILY = "family", _("familiari")
+    BOTH = "both", _("persone che vivono il problema e familiari")
+
+
+class FacilitatorKind(models.TextChoices):
+    PEER = "peer", _("facilitatore pari")
+    NON_PEER = "non_peer", _("facilitatore non pari")
+
+
+class Entry(models.TextChoices):
+    OPEN = "open", _("aperto: si può entrare a ogni incontro")
+    CLOSED = "closed", _("chiuso: si entra in momenti stabiliti")
+
+
+class GroupStatus(models.TextChoices):
+    PLANNED = "planned", _("in progetto")
+    PROMOTING = "promoting", _("in promozione")
+    ACTIVE = "active", _("attivo")
+    SUSPENDED = "suspended", _("sospeso")
+    CLOSED = "closed", _("chiuso")
+    GEMMATED = "gemmated", _("gemmato")
+
+
+class StartMode(models.TextChoices):
+    ON_REQUEST = "on_request", _("su richiesta")
+    TARGETED = "targeted", _("inviti mirati")
+    OPEN_INVITATION = "open_invitation", _("invito aperto")
+    FOURTH_WAY = "fourth_way", _("la quarta via")
+    SPONTANEOUS = "spontaneous", _("nascita spontanea")
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", _("in presenza")
+    ONLINE = "online", _("online")
+    HYBRID = "hybrid", _("ibrido")
+
+
+class PartOfDay(models.TextChoices):
+    MORNING = "morning", _("mattina")
+    AFTERNOON = "afternoon", _("pomeriggio")
+    EVENING = "evening", _("sera")
+
+    @classmethod
+    def of(cls, hour: int) -> "PartOfDay":
+        if hour < 12:
+            return cls.MORNING
+        if hour < 18:
+            return cls.AFTERNOON
+        return cls.EVENING
+
+
+PART_OF_DAY_BITS = {PartOfDay.MORNING: 1, PartOfDay.AFTERNOON: 2, PartOfDay.EVENING: 4}
+
+
+class GroupQuerySet(models.QuerySet):
+    def public(self):
+        """Groups a newcomer may find: those meeting and those being started."""
+        return self.filter(status__in=[GroupStatus.ACTIVE, GroupStatus.PROMOTING])
+
+    def with_format(self, format: str):
+        has_venue = Q(venue__isnull=False)
+        has_link = ~Q(online_url="")
+        return self.filter(
+            {
+                Format.IN_PERSON: has_venue & ~has_link,
+                Format.ONLINE: ~has_venue & has_link,
+                Format.HYBRID: has_venue & has_link,
+            }[format]
+        )
+
+    def for_audience(self, audience: str):
+        if audience == Audience.BOTH:
+            return self.filter(audience=Audience.BOTH)
+        return self.filter(audience__in=[audience, Audience.BOTH])
+
+
+class Group(models.Model):
+    association = models.ForeignKey(
+        Association, verbose_name=_("associazione"), on_delete=models.PROTECT, related_name="groups"
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    slug = models.SlugField(_("identificativo"), max_length=120, unique=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("aree tematiche"), related_name="groups")
+    description = models.TextField(
+        _("descrizione pubblica"),
+        help_text=_("Chi può partecipare e cosa aspettarsi. Non indicare mai nomi o recapiti personali."),
+    )
+    audience = models.CharField(_("per chi è"), max_length=20, choices=Audience.choices, default=Audience.AFFECTED)
+    facilitator_kind = models.CharField(
+        _("facilitazione"), max_length=20, choices=FacilitatorKind.choices, default=FacilitatorKind.PEER
+    )
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("sede"), null=True, blank=True, on_delete=models.PROTECT, related_name="groups"
+    )
+    # Never shown on public pages: the association sends it to people it has welcomed.
+    online_url = models.URLField(_("link per gli incontri online"), blank=True)
+    language = models.CharField(_("lingua degli incontri"), max_length=10, default="it")
+    accessibility_notes = models.CharField(_("note sull'accessibilità"), max_length=300, blank=True)
+    entry = models.CharField(_("ingresso"), max_length=10, choices=Entry.choices, default=Entry.OPEN)
+    accepting_newcomers = models.BooleanField(_("accoglie nuove persone ora"), default=True)
+    max_size = models.PositiveSmallIntegerField(_("numero massimo di partecipanti"), default=12)
+    status = models.CharField(_("stato"), max_length=20, choices=GroupStatus.choices, default=GroupStatus.ACTIVE)
+    start_mode = models.CharField(_("come è nato"), max_length=20, choices=StartMode.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("gruppo di origine"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Search columns, derived by services.group_refresh_search_fields so that the
+    # directory search is one indexed query: coordinates copied from the venue,
+    # weekday and part-of-day bitmasks of upcoming meetings, folded search text.
+    latitude = models.FloatField(null=True, blank=True, editable=False)
+    longitude = models.FloatField(null=True, blank=True, editable=False)
+    meeting_weekdays = models.PositiveSmallIntegerField(default=0, editable=False)
+    meeting_parts = models.PositiveSmallIntegerField(default=0, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gruppo")
+        verbose_name_plural = _("gruppi")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="group_coordinates"),
+            models.Index(fields=["status"], name="group_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:group", kwargs={"slug": self.slug})
+
+    def get_calendar_url(self) -> str:
+        return reverse("calendar", kwargs={"slug": self.slug})
+
+    @property
+    def format(self) -> str:
+        if self.venue_id and self.online_url:
+            return Format.HYBRID
+        if self.online_url:
+            return Format.ONLINE
+        return Format.IN_PERSON
+
+    def get_format_display(self) -> str:
+        return Format(self.format).label
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (GroupStatus.ACTIVE, GroupStatus.PROMOTING)
+
+
+class Schedule(models.Model):
+    """When a group meets: an RFC 5545 recurrence rule in the group's local time."""
+
+    group = models.ForeignKey(Group, verbose_name=_("gruppo"), on_delete=models.CASCADE, related_name="schedules")
+    rrule = models.CharField(
+        _("regola di ricorrenza"),
+        max_length=300,
+        help_text=_("Regola RFC 5545, per esempio FREQ=MONTHLY;BYDAY=2TU,4TU."),
+    )
+    starts_on = models.DateField(_("a partire dal"))
+    start_time = models.TimeField(_("ora di inizio"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durata (minuti)"), default=120)
+    timezone = models.CharField(_("fuso orario"), max_length=60, default=settings.CERCHIO_DEFAULT_TIMEZONE)
+
+    class Meta:
+        verbose_name = _("calendario")
+        verbose_name_plural = _("calendari")
+        ordering = ["group", "start_time"]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        return recurrence.describe(self.rrule, self.start_time)
+
+
+class ScheduleException(models.Model):
+    """One date that differs from the rule: cancelled, or moved in time or place."""
+
+    class Kind(models.TextChoices):
+        CANCELLED = "cancelled", _("annullato")
+        CHANGED = "changed", _("spostato o cambiato")
+
+    schedule = models.ForeignKey(
+        Schedule, verbose_name=_("calendario"), on_delete=models.CASCADE, related_name="exceptions"
+    )
+    original_date = models.DateField(_("data prevista"))
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.CANCELLED)
+    new_date = models.DateField(_("nuova data"), null=True, blank=True)
+    new_start_time = models.TimeField(_("nuova ora"), null=True, blank=True)
+    new_venue = models.ForeignKey(
+        Venue, verbose_name=_("sede diversa"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    public_note = models.CharField(_("nota pubblica"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("eccezione")
+        verbose_name_plural = _("eccezioni")
+        ordering = ["original_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "original_date"], name="one_exception_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_date:%Y-%m-%d} – {self.get_kind_display()}"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now())
+
+
+class Meeting(models.Model):
+    """A concrete occurrence of a schedule, kept over a rolling horizon.
+
+    Later features hang attendance counts, reminders and agreements on it. It never
+    holds what is said in the meeting.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="meetings")
+    # The start the rule gives (RECURRENCE-ID in the calendar feed).
+    original_start = models.DateTimeField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_cancelled = models.BooleanField(default=False)
+    is_changed = models.BooleanField(default=False)
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incontro")
+        verbose_name_plural = _("incontri")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "original_start"], name="one_meeting_per_occurrence"),
+        ]
+        indexes = [models.Index(fields=["group", "starts_at"], name="meeting_group_start")]
+
+    def __str__(self) -> str:
+        return f"{self.group} – {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+
+class Place(models.Model):
+    """A town from the offline gazetteer, so place names resolve without any online service."""
+
+    name = models.CharField(max_length=200)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    population = models.PositiveIntegerField(default=0)
+    country = models.CharField(max_length=2, default="IT")
+    region_code = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("località")
+        verbose_name_plural = _("località")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceName(models.Model):
+    """One spelling of a place (Roma, Rome…), folded for matching."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names")
+    folded = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["place", "folded"], name="one_spelling_per_place")]

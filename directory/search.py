@@ -1,0 +1,207 @@
+"""The directory search, shared by the public pages and the API."""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory import recurrence
+from directory.models import PART_OF_DAY_BITS, Audience, Format, Group, Meeting, PartOfDay, Theme
+from directory.places import ResolvedPlace, resolve_place
+from lib.geo import bounding_box, distance_km
+from lib.text import fold
+
+DEFAULT_RADIUS_KM = 25
+MAX_RADIUS_KM = 300
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+NEXT_MEETINGS = 6
+
+WEEKDAY_CHOICES = [
+    (1, _("lunedì")),
+    (2, _("martedì")),
+    (3, _("mercoledì")),
+    (4, _("giovedì")),
+    (5, _("venerdì")),
+    (6, _("sabato")),
+    (7, _("domenica")),
+]
+_TRUE = {"true", "1", "on", "yes"}
+_FALSE = {"false", "0", "off", "no"}
+
+
+class GroupSearchForm(forms.Form):
+    """Validates the directory filters; the same rules serve HTML and JSON."""
+
+    q = forms.CharField(label=_("Parole"), max_length=200, required=False)
+    theme = forms.CharField(label=_("Area tematica"), max_length=80, required=False)
+    place = forms.CharField(label=_("Comune o città"), max_length=100, required=False)
+    lat = forms.FloatField(label=_("Latitudine"), min_value=-90, max_value=90, required=False)
+    lon = forms.FloatField(label=_("Longitudine"), min_value=-180, max_value=180, required=False)
+    radius_km = forms.FloatField(label=_("Distanza massima (km)"), min_value=1, max_value=MAX_RADIUS_KM, required=False)
+    weekday = forms.TypedChoiceField(
+        label=_("Giorno"),
+        choices=[("", _("qualsiasi"))] + WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    part_of_day = forms.ChoiceField(
+        label=_("Momento della giornata"), choices=[("", _("qualsiasi"))] + PartOfDay.choices, required=False
+    )
+    format = forms.ChoiceField(label=_("Modalità"), choices=[("", _("qualsiasi"))] + Format.choices, required=False)
+    audience = forms.ChoiceField(label=_("Per chi"), choices=[("", _("chiunque"))] + Audience.choices, required=False)
+    open = forms.CharField(label=_("Solo gruppi che accolgono nuove persone ora"), max_length=5, required=False)
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+    page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
+
+    def clean_theme(self) -> Theme | None:
+        slug = self.cleaned_data["theme"].strip()
+        if not slug:
+            return None
+        theme = Theme.objects.filter(slug=slug).first()
+        if theme is None:
+            raise forms.ValidationError(_("Non esiste un'area tematica «%(slug)s».") % {"slug": slug[:80]})
+        return theme
+
+    def clean_open(self) -> bool | None:
+        value = self.cleaned_data["open"].strip().lower()
+        if not value:
+            return None
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise forms.ValidationError(_("Usa «true» oppure «false»."))
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None) and not self.has_error("lat") and not self.has_error("lon"):
+            self.add_error("lon" if lat is not None else "lat", _("Indica sia la latitudine sia la longitudine."))
+        data["origin"] = None
+        if lat is not None and lon is not None:
+            data["origin"] = ResolvedPlace(_("la tua posizione"), lat, lon)
+        elif data.get("place"):
+            data["origin"] = resolve_place(data["place"])
+            if data["origin"] is None:
+                self.add_error(
+                    "place",
+                    _(
+                        "Non troviamo «%(place)s». Scrivi il nome di un comune italiano, "
+                        "per esempio «Trento», oppure usa la tua posizione."
+                    )
+                    % {"place": data["place"][:100]},
+                )
+        return data
+
+
+@dataclass
+class SearchResults:
+    groups: list[Group]
+    total: int
+    page: int
+    page_size: int
+    origin: ResolvedPlace | None = None
+    radius_km: float | None = None
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _filtered(data: dict):
+    groups = Group.objects.public()
+    if data.get("theme"):
+        groups = groups.filter(themes=data["theme"])
+    if data.get("q"):
+        for word in fold(data["q"]).split()[:8]:
+            groups = groups.filter(search_text__contains=word)
+    if data.get("weekday"):
+        bit = recurrence.weekday_bit(data["weekday"])
+        groups = groups.alias(weekday_match=F("meeting_weekdays").bitand(bit)).filter(weekday_match=bit)
+    if data.get("part_of_day"):
+        bit = PART_OF_DAY_BITS[data["part_of_day"]]
+        groups = groups.alias(part_match=F("meeting_parts").bitand(bit)).filter(part_match=bit)
+    if data.get("format"):
+        groups = groups.with_format(data["format"])
+    if data.get("audience"):
+        groups = groups.for_audience(data["audience"])
+    if data.get("open") is not None:
+        groups = groups.filter(accepting_newcomers=data["open"])
+    return groups
+
+
+def search_groups(data: dict) -> SearchResults:
+    """Run a validated search (GroupSearchForm.cleaned_data) and return one page."""
+    page = data.get("page") or 1
+    page_size = data.get("page_size") or DEFAULT_PAGE_SIZE
+    origin = data.get("origin")
+    groups = _filtered(data)
+    offset = (page - 1) * page_size
+    distances = {}
+    if origin is not None:
+        radius = data.get("radius_km") or DEFAULT_RADIUS_KM
+        min_lat, max_lat, min_lon, max_lon = bounding_box(origin.latitude, origin.longitude, radius)
+        candidates = groups.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+        for pk, lat, lon in candidates.values_list("pk", "latitude", "longitude"):
+            distance = distance_km(origin.latitude, origin.longitude, lat, lon)
+            if distance <= radius:
+                distances[pk] = distance
+        ordered = sorted(distances, key=lambda pk: (distances[pk], pk))
+        total = len(ordered)
+        page_ids = ordered[offset : offset + page_size]
+        by_id = _load(page_ids)
+        page_groups = [by_id[pk] for pk in page_ids]
+    else:
+        radius = None
+        next_start = (
+            Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=timezone.now(), is_cancelled=False)
+            .order_by("starts_at")
+            .values("starts_at")[:1]
+        )
+        ordered = groups.annotate(next_start=Subquery(next_start)).order_by(
+            F("next_start").asc(nulls_last=True), "name", "pk"
+        )
+        total = groups.count()
+        page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
+        by_id = _load(page_ids)
+        page_groups = [by_id[pk] for pk in page_ids]
+    attach_next_meetings(page_groups)
+    for group in page_groups:
+        group.distance_km = distances.get(group.pk)
+    return SearchResults(page_groups, total, page, page_size, origin, radius)
+
+
+def _load(ids: list[int]) -> dict[int, Group]:
+    if not ids:
+        return {}
+    groups = Group.objects.filter(pk__in=ids).select_related("venue", "association").prefetch_related("themes")
+    return {group.pk: group for group in groups}
+
+
+def attach_next_meetings(groups: list[Group], count: int = NEXT_MEETINGS) -> None:
+    """Set `next_meetings` on each group (cancelled ones included, flagged), in one query."""
+    by_group: dict[int, list[Meeting]] = {group.pk: [] for group in groups}
+    if by_group:
+        ranked = (
+            Meeting.objects.filter(group_id__in=list(by_group), starts_at__gte=timezone.now())
+            .select_related("venue", "schedule")
+            .annotate(
+                rank=Window(RowNumber(), partition_by=F("group_id"), order_by=[F("starts_at").asc(), F("pk").asc()])
+            )
+            .filter(rank__lte=count)
+            .order_by("group_id", "starts_at", "pk")
+        )
+        for meeting in ranked:
+            by_group[meeting.group_id].append(meeting)
+    for group in groups:
+        group.next_meetings = by_group[group.pk]

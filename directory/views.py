@@ -1,0 +1,67 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from directory.calendar import group_calendar
+from directory.models import Group, Theme
+from directory.search import DEFAULT_RADIUS_KM, GroupSearchForm, attach_next_meetings, search_groups
+
+RADIUS_CHOICES = [5, 10, 25, 50, 100]
+
+
+def _search_context(form: GroupSearchForm) -> dict:
+    try:
+        selected_radius = int(float(form.data.get("radius_km") or DEFAULT_RADIUS_KM))
+    except ValueError:
+        selected_radius = DEFAULT_RADIUS_KM
+    return {
+        "form": form,
+        "all_themes": Theme.objects.all(),
+        "radius_choices": sorted(set(RADIUS_CHOICES) | {selected_radius}),
+        "selected_radius": selected_radius,
+    }
+
+
+def public_group_or_404(slug: str) -> Group:
+    return get_object_or_404(
+        Group.objects.public().select_related("venue", "association").prefetch_related("themes", "schedules"),
+        slug=slug,
+    )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    themes = Theme.objects.filter(groups__status__in=["active", "promoting"]).distinct()
+    return render(request, "directory/home.html", {**_search_context(GroupSearchForm()), "themes": themes})
+
+
+@require_GET
+def group_list(request: HttpRequest) -> HttpResponse:
+    form = GroupSearchForm(request.GET)
+    results = search_groups(form.cleaned_data) if form.is_valid() else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/group_list.html",
+        {**_search_context(form), "results": results, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    group = public_group_or_404(slug)
+    attach_next_meetings([group])
+    calendar_url = request.build_absolute_uri(group.get_calendar_url())
+    # webcal:// makes phones offer to subscribe rather than download once.
+    calendar_webcal = "webcal://" + calendar_url.split("://", 1)[1]
+    return render(request, "directory/group_detail.html", {"group": group, "calendar_webcal": calendar_webcal})
+
+
+@require_GET
+def group_calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    group = public_group_or_404(slug)
+    body = group_calendar(group, page_url=request.build_absolute_uri(group.get_absolute_url()))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{group.slug}.ics"'
+    return response
