@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du_rrule
 from django.utils.dates import WEEKDAYS
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]  # index 0 = Monday
 ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
@@ -70,6 +70,15 @@ def validate(rule: str) -> str:
         raise InvalidRule(str(error)) from error
     if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
         raise InvalidRule("FREQ")
+    for item in filter(None, parts.get("BYDAY", "").split(",")):
+        number = item[:-2].lstrip("+")
+        if item[-2:] not in RRULE_DAYS or (
+            number and not (number.lstrip("-").isdigit() and 1 <= abs(int(number)) <= 5)
+        ):
+            raise InvalidRule(item)
+    probe = du_rrule.rrulestr(f"RRULE:{rule}", dtstart=datetime(2000, 1, 1))
+    if probe.after(datetime(2000, 1, 1), inc=True) is None:
+        raise InvalidRule("the rule gives no dates")
     return ";".join(f"{key}={value}" for key, value in parts.items())
 
 
@@ -128,11 +137,15 @@ def describe(rule: str, start_time: time | None = None) -> str:
     if parsed.pattern == Pattern.CUSTOM:
         text = _("calendario personalizzato")
     else:
-        day = str(WEEKDAYS[parsed.weekday]).lower()
+        day = str(WEEKDAYS[parsed.weekday])
+        if (get_language() or "it").startswith("it"):
+            day = day.lower()  # Italian writes weekdays in lower case mid-sentence
         if parsed.pattern == Pattern.WEEKLY:
             text = _("ogni %(day)s") % {"day": day}
         elif parsed.pattern == Pattern.BIWEEKLY:
             text = _("ogni due settimane, di %(day)s") % {"day": day}
+        elif parsed.ordinals == [-1]:
+            text = _("l'ultimo %(day)s del mese") % {"day": day}
         else:
             ordinals = _join([_ordinal(n) for n in parsed.ordinals])
             text = _("il %(ordinals)s %(day)s del mese") % {"ordinals": ordinals, "day": day}

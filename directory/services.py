@@ -1,5 +1,6 @@
 """Writes to the directory that touch several models."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,11 +17,19 @@ from lib.text import fold
 RESYNC_PAST_DAYS = 7
 
 
-def _planned_meetings(*, schedule: Schedule, today: date) -> list[Meeting]:
-    """The meetings the rule and its exceptions give inside the horizon, unsaved."""
+def _planned_meetings(
+    *, schedule: Schedule, today: date, exceptions: Iterable[ScheduleException] | None = None
+) -> list[Meeting]:
+    """The meetings the rule and its exceptions give inside the horizon, unsaved.
+
+    The exceptions are the schedule's own unless given: bulk writers that know a
+    schedule has none pass `exceptions=()` and save a query per schedule.
+    """
     window_start = today - timedelta(days=RESYNC_PAST_DAYS)
     window_end = today + timedelta(days=settings.CERCHIO_MEETING_HORIZON_DAYS)
-    exceptions = {exception.original_date: exception for exception in schedule.exceptions.all()}
+    if exceptions is None:
+        exceptions = schedule.exceptions.all()
+    by_date = {exception.original_date: exception for exception in exceptions}
     duration = timedelta(minutes=schedule.duration_minutes)
     meetings = []
     for original_start in recurrence.occurrences(
@@ -39,7 +48,7 @@ def _planned_meetings(*, schedule: Schedule, today: date) -> list[Meeting]:
             ends_at=original_start + duration,
             venue_id=schedule.group.venue_id,
         )
-        exception = exceptions.get(original_start.date())
+        exception = by_date.get(original_start.date())
         if exception is not None:
             meeting.note = exception.public_note
             if exception.kind == ScheduleException.Kind.CANCELLED:

@@ -10,10 +10,8 @@ RADIUS_CHOICES = [5, 10, 25, 50, 100]
 
 
 def _search_context(form: GroupSearchForm) -> dict:
-    try:
-        selected_radius = int(float(form.data.get("radius_km") or DEFAULT_RADIUS_KM))
-    except ValueError:
-        selected_radius = DEFAULT_RADIUS_KM
+    radius = getattr(form, "cleaned_data", {}).get("radius_km")
+    selected_radius = round(radius) if radius else DEFAULT_RADIUS_KM
     return {
         "form": form,
         "all_themes": Theme.objects.all(),

@@ -1,0 +1,124 @@
+"""The JSON API: its OpenAPI document, its responses against that document, and its errors."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import jsonschema
+import pytest
+import time_machine
+from openapi_spec_validator import validate
+
+from directory.tests.factories import ThemeFactory, VenueFactory, make_group
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Rome")), tick=False):
+        yield
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def assert_matches(spec, schema_name, body):
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
+    jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_openapi_document_is_valid(spec):
+    validate(spec)
+    assert set(spec["paths"]) == {"/themes", "/groups", "/groups/{slug}"}
+
+
+def test_group_search_response_follows_the_schema(client, spec):
+    grief = ThemeFactory(slug="lutto", name_it="Lutto", name_en="Grief")
+    make_group(slug="lutto-trento", themes=[grief], rule="FREQ=MONTHLY;BYDAY=2TU,4TU", today=TODAY)
+    response = client.get("/api/v1/groups", {"theme": "lutto", "place": "Trento", "radius_km": 25, "weekday": 2})
+    assert response.status_code == 200
+    body = response.json()
+    assert_matches(spec, "GroupPage", body)
+    (group,) = body["results"]
+    assert group["slug"] == "lutto-trento"
+    assert group["distance_km"] == 0.0
+    assert group["url"].endswith("/it/groups/lutto-trento/")
+    assert group["calendar_url"].endswith("/groups/lutto-trento/calendar.ics")
+    first = datetime.fromisoformat(group["next_meetings"][0]["start"])
+    assert first == datetime(2026, 11, 24, 20, 30, tzinfo=ZoneInfo("Europe/Rome"))
+    assert group["next_meetings"][0]["start"].endswith("+01:00")
+
+
+def test_group_detail_and_themes_follow_the_schema(client, spec):
+    grief = ThemeFactory(slug="lutto", name_it="Lutto", name_en="Grief")
+    make_group(slug="uno", themes=[grief], today=TODAY)
+    detail = client.get("/api/v1/groups/uno").json()
+    assert_matches(spec, "GroupDetail", detail)
+    assert detail["association"]["email"] == "accoglienza@example.org"
+    themes = client.get("/api/v1/themes", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert themes == [{"slug": "lutto", "name": "Grief", "name_it": "Lutto", "name_en": "Grief"}]
+
+
+def test_distance_is_absent_without_a_place(client):
+    make_group(slug="uno", today=TODAY)
+    (group,) = client.get("/api/v1/groups").json()["results"]
+    assert group["distance_km"] is None
+
+
+def test_online_link_is_never_published(client):
+    make_group(slug="online", venue=None, online_url="https://meet.example/segreto", today=TODAY)
+    assert "segreto" not in client.get("/api/v1/groups/online").content.decode()
+    assert "segreto" not in client.get("/it/groups/online/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("radius_km=-3", "radius_km"),
+        ("lat=abc&lon=11", "lat"),
+        ("weekday=9", "weekday"),
+        ("weekday=0", "weekday"),
+        ("page=0", "page"),
+        ("page_size=101", "page_size"),
+        ("theme=sconosciuto", "theme"),
+        ("place=Xyzzyville", "place"),
+        ("format=telepathy", "format"),
+        ("q=" + "a" * 10_000, "q"),
+        ("q=%00", "q"),
+    ],
+)
+def test_invalid_parameters_give_400_naming_the_parameter(client, spec, query, parameter):
+    response = client.get(f"/api/v1/groups?{query}")
+    assert response.status_code == 400
+    body = response.json()
+    assert_matches(spec, "Error", body)
+    assert parameter in body["errors"]
+
+
+def test_errors_are_in_the_language_asked(client):
+    italian = client.get("/api/v1/groups?weekday=9", HTTP_ACCEPT_LANGUAGE="it").json()
+    english = client.get("/api/v1/groups?weekday=9", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert italian["detail"] != english["detail"]
+    assert "valid" in english["detail"].lower()
+
+
+def test_unknown_group_is_404_json(client, spec):
+    response = client.get("/api/v1/groups/non-esiste")
+    assert response.status_code == 404
+    assert_matches(spec, "Error", response.json())
+
+
+def test_page_size_is_capped_and_paging_works(client):
+    for index in range(3):
+        make_group(slug=f"g{index}", venue=VenueFactory(), today=TODAY)
+    body = client.get("/api/v1/groups?page_size=2&page=2").json()
+    assert (body["count"], body["pages"], body["page"], len(body["results"])) == (3, 2, 2, 1)
+
+
+def test_only_get_is_allowed(client):
+    assert client.post("/api/v1/groups").status_code == 405

@@ -1,0 +1,95 @@
+"""The calendar feed and the meeting rows agree on every meeting."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+import time_machine
+
+from directory.models import ScheduleException
+from directory.services import group_sync_meetings
+from directory.tests.factories import VenueFactory, make_group
+
+ROME = ZoneInfo("Europe/Rome")
+TODAY = date(2026, 2, 2)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(datetime(2026, 2, 2, 9, 0, tzinfo=ROME), tick=False):
+        yield
+
+
+def feed(client, group):
+    response = client.get(f"/groups/{group.slug}/calendar.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def expanded_starts(calendar, start, end):
+    return sorted(event["DTSTART"].dt for event in recurring_ical_events.of(calendar).between(start, end))
+
+
+def meeting_starts(group, start, end, *, cancelled=False):
+    meetings = group.meetings.filter(starts_at__gte=start, starts_at__lt=end, is_cancelled=cancelled)
+    return sorted(meetings.values_list("starts_at", flat=True))
+
+
+def test_feed_occurrences_equal_the_meetings_with_cancellations_and_moves(client):
+    group = make_group(rule="FREQ=MONTHLY;BYDAY=2TU,4TU", at=time(20, 30), today=TODAY)
+    schedule = group.schedules.get()
+    other_venue = VenueFactory(association=group.association, name="Sala nuova")
+    ScheduleException.objects.create(schedule=schedule, original_date=date(2026, 3, 10), kind="cancelled")
+    ScheduleException.objects.create(
+        schedule=schedule,
+        original_date=date(2026, 3, 24),
+        kind="changed",
+        new_date=date(2026, 3, 25),
+        new_start_time=time(18, 0),
+        new_venue=other_venue,
+    )
+    group_sync_meetings(group=group, today=TODAY)
+    start, end = datetime(2026, 2, 2, tzinfo=ROME), datetime(2026, 8, 1, tzinfo=ROME)
+
+    calendar = feed(client, group)
+
+    assert expanded_starts(calendar, start, end) == meeting_starts(group, start, end)
+    starts = expanded_starts(calendar, start, end)
+    assert datetime(2026, 3, 10, 20, 30, tzinfo=ROME) not in starts
+    assert datetime(2026, 3, 25, 18, 0, tzinfo=ROME) in starts
+    assert datetime(2026, 3, 24, 20, 30, tzinfo=ROME) not in starts
+    series = [c for c in calendar.walk("VEVENT") if "RRULE" in c]
+    overrides = [c for c in calendar.walk("VEVENT") if "RECURRENCE-ID" in c]
+    assert len(series) == 1 and len(overrides) == 1
+    assert series[0]["RRULE"]["FREQ"] == ["MONTHLY"]
+    assert overrides[0]["RECURRENCE-ID"].dt == datetime(2026, 3, 24, 20, 30, tzinfo=ROME)
+    assert "Sala nuova" in str(overrides[0]["LOCATION"])
+    assert calendar.walk("VTIMEZONE"), "the feed carries its time zone"
+
+
+def test_feed_keeps_local_time_across_daylight_saving(client):
+    group = make_group(rule="FREQ=WEEKLY;BYDAY=TU", at=time(20, 30), today=TODAY)
+    start, end = datetime(2026, 3, 20, tzinfo=ROME), datetime(2026, 4, 10, tzinfo=ROME)
+    starts = expanded_starts(feed(client, group), start, end)
+    assert starts == meeting_starts(group, start, end)
+    assert {s.astimezone(ROME).time() for s in starts} == {time(20, 30)}
+    assert {s.utcoffset() for s in starts} == {timedelta(hours=1), timedelta(hours=2)}
+
+
+def test_feed_page_and_api_agree(client):
+    group = make_group(rule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", at=time(18, 0), today=TODAY)
+    api = client.get(f"/api/v1/groups/{group.slug}").json()
+    api_starts = [datetime.fromisoformat(m["start"]) for m in api["next_meetings"] if not m["cancelled"]]
+    page = client.get(f"/it/groups/{group.slug}/").content.decode()
+    for start in api_starts:
+        assert start.isoformat() in page
+    calendar_starts = expanded_starts(feed(client, group), api_starts[0], api_starts[-1] + timedelta(minutes=1))
+    assert calendar_starts == api_starts
+
+
+def test_unknown_group_calendar_is_404(client):
+    assert client.get("/groups/nessuno/calendar.ics").status_code == 404
