@@ -6,6 +6,7 @@ not exist for them.
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ class ScopedAdmin(admin.ModelAdmin):
     """Permissions come from the person's memberships, checked through `scope()`."""
 
     coordinators_only = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def scope(self, request) -> QuerySet:
         raise NotImplementedError
@@ -136,6 +138,9 @@ class GroupAdmin(ScopedAdmin):
         if obj is not None and not self._is_coordinator(request):
             return ["association", "slug", "status", "start_mode", "parent"]
         return []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if "slug" in self.get_readonly_fields(request, obj) else super().get_prepopulated_fields(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "association":

@@ -1,0 +1,54 @@
+"""Production settings refuse unsafe configurations; development needs none."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
+
+
+def run_check(tmp_path, **env):
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment.update({"CERCHIO_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cerchio.settings", **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_with_real_settings_passes_the_deploy_check(tmp_path):
+    result = run_check(tmp_path, CERCHIO_ENV="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="gruppi.example.org")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "true", "SECRET_KEY": GOOD_KEY}, "DEBUG"),
+        ({}, "SECRET_KEY"),
+        ({"SECRET_KEY": "django-insecure-" + "x" * 40}, "SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_KEY, "CERCHIO_DEMO": "true"}, "Demo"),
+        ({"SECRET_KEY": GOOD_KEY, "DEBUG": "maybe"}, "DEBUG"),
+    ],
+)
+def test_production_refuses_unsafe_settings(tmp_path, env, message):
+    result = run_check(tmp_path, CERCHIO_ENV="production", ALLOWED_HOSTS="gruppi.example.org", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_development_generates_a_private_secret_key_once(tmp_path):
+    assert run_check(tmp_path, CERCHIO_ENV="development").returncode in (0, 1)
+    key_file = tmp_path / "secret_key"
+    first = key_file.read_text()
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    run_check(tmp_path, CERCHIO_ENV="development")
+    assert key_file.read_text() == first
