@@ -31,10 +31,14 @@ CASES = [(url, persona, statuses[i]) for url, statuses in MATRIX.items() for i, 
 
 
 @pytest.fixture
-def world(request, group_a, group_b, group_y, facilitator_a, facilitator_b, coordinator_x, coordinator_y, site_admin, outsider):
+def world(
+    request, group_a, group_b, group_y, facilitator_a, facilitator_b, coordinator_x, coordinator_y, site_admin, outsider
+):
     from directory.models import Schedule
 
-    schedule_a = Schedule.objects.create(group=group_a, rrule="FREQ=WEEKLY;BYDAY=TU", starts_on="2026-01-01", start_time="20:30")
+    schedule_a = Schedule.objects.create(
+        group=group_a, rrule="FREQ=WEEKLY;BYDAY=TU", starts_on="2026-01-01", start_time="20:30"
+    )
     return {
         "group_a": group_a.pk,
         "group_y": group_y.pk,

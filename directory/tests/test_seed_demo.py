@@ -12,7 +12,12 @@ def test_seed_demo_loads_a_realistic_association_and_is_idempotent(db, capsys):
 
     assert 35 <= counts[0] <= 45 and 12 <= counts[1] <= 18
     rules = set(Schedule.objects.values_list("rrule", flat=True))
-    assert {"FREQ=WEEKLY;BYDAY=MO", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "FREQ=MONTHLY;BYDAY=2TU,4TU", "FREQ=MONTHLY;BYDAY=-1FR"} <= rules
+    assert {
+        "FREQ=WEEKLY;BYDAY=MO",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
+        "FREQ=MONTHLY;BYDAY=2TU,4TU",
+        "FREQ=MONTHLY;BYDAY=-1FR",
+    } <= rules
     formats = {group.format for group in Group.objects.all()}
     assert formats == {"in_person", "online", "hybrid"}
     assert ScheduleException.objects.filter(kind="cancelled").count() == 1
