@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.models import Group as PermissionGroup
 
 from accounts.models import AssociationMembership, GroupMembership
 from accounts.scopes import coordinated_associations, editable_groups
@@ -37,3 +38,7 @@ class GroupMembershipAdmin(ScopedAdmin):
         if db_field.name == "group":
             kwargs["queryset"] = editable_groups(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Roles are membership rows, not Django permission groups; hiding these avoids two "Gruppi".
+admin.site.unregister(PermissionGroup)

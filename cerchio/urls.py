@@ -1,12 +1,21 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from directory.views import group_calendar_feed
 
+
+def favicon(request):
+    # Resolved per request: in production the hashed name exists only after collectstatic.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 # The calendar feed and the API have no language prefix: calendar applications
 # subscribe to one stable address, and API clients send Accept-Language.
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("api/v1/", include("api.urls")),
     path("groups/<slug:slug>/calendar.ics", group_calendar_feed, name="calendar"),
 ]

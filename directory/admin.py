@@ -5,6 +5,7 @@ facilitators see only the groups they facilitate. Out-of-scope objects simply do
 not exist for them.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
@@ -120,7 +121,11 @@ class GroupAdmin(ScopedAdmin):
     list_display = ["name", "association", "status", "accepting_newcomers"]
     list_filter = ["status", "themes", "audience", "accepting_newcomers"]
     search_fields = ["name", "description"]
-    filter_horizontal = ["themes"]
+    # Checkboxes work on a phone; an association has a few dozen themes.
+    formfield_overrides = {
+        **ScopedAdmin.formfield_overrides,
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ScheduleInline]
     fieldsets = [

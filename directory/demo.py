@@ -168,7 +168,7 @@ def seed_demo(*, today=None) -> dict:
         groups = []
         for index in range(40):
             theme_slug = theme_slugs[index % len(theme_slugs)]
-            comune = TOWNS[(index * 7) % len(TOWNS)][0]
+            comune = TOWNS[(index * 7 + index // len(THEMES)) % len(TOWNS)][0]
             venue = venues[comune][index % len(venues[comune])]
             online_only = index % 10 == 9
             hybrid = index % 10 == 4

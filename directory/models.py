@@ -104,7 +104,7 @@ class Audience(models.TextChoices):
 
 class FacilitatorKind(models.TextChoices):
     PEER = "peer", _("facilitatore pari")
-    NON_PEER = "non_peer", _("facilitatore non pari")
+    NON_PEER = "non_peer", _("facilitatore non pari (volontario formato o professionista)")
 
 
 class Entry(models.TextChoices):

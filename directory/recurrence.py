@@ -147,7 +147,14 @@ def describe(rule: str, start_time: time | None = None) -> str:
         elif parsed.ordinals == [-1]:
             text = _("l'ultimo %(day)s del mese") % {"day": day}
         else:
-            ordinals = _join([_ordinal(n) for n in parsed.ordinals])
+            first, *rest = parsed.ordinals
+            words = [_ordinal(first)] + [
+                pgettext("ordinal with article", "l'ultimo")
+                if n == -1
+                else pgettext("ordinal with article", "il %(ordinal)s") % {"ordinal": _ordinal(n)}
+                for n in rest
+            ]
+            ordinals = _join(words)
             text = _("il %(ordinals)s %(day)s del mese") % {"ordinals": ordinals, "day": day}
     if at:
         text = _("%(rhythm)s alle %(time)s") % {"rhythm": text, "time": at}

@@ -184,7 +184,9 @@ def search_groups(data: dict) -> SearchResults:
 def _load(ids: list[int]) -> dict[int, Group]:
     if not ids:
         return {}
-    groups = Group.objects.filter(pk__in=ids).select_related("venue", "association").prefetch_related("themes")
+    groups = (
+        Group.objects.filter(pk__in=ids).select_related("venue", "association").prefetch_related("themes", "schedules")
+    )
     return {group.pk: group for group in groups}
 
 

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from directory.calendar import group_calendar
 from directory.models import Group, Theme
 from directory.search import DEFAULT_RADIUS_KM, GroupSearchForm, attach_next_meetings, search_groups
+from lib.text import fold
 
 RADIUS_CHOICES = [5, 10, 25, 50, 100]
 
@@ -14,7 +15,7 @@ def _search_context(form: GroupSearchForm) -> dict:
     selected_radius = round(radius) if radius else DEFAULT_RADIUS_KM
     return {
         "form": form,
-        "all_themes": Theme.objects.all(),
+        "all_themes": sorted(Theme.objects.all(), key=lambda theme: fold(theme.name)),
         "radius_choices": sorted(set(RADIUS_CHOICES) | {selected_radius}),
         "selected_radius": selected_radius,
     }
@@ -30,6 +31,7 @@ def public_group_or_404(slug: str) -> Group:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     themes = Theme.objects.filter(groups__status__in=["active", "promoting"]).distinct()
+    themes = sorted(themes, key=lambda theme: fold(theme.name))
     return render(request, "directory/home.html", {**_search_context(GroupSearchForm()), "themes": themes})
 
 
@@ -37,12 +39,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def group_list(request: HttpRequest) -> HttpResponse:
     form = GroupSearchForm(request.GET)
     results = search_groups(form.cleaned_data) if form.is_valid() else None
+    advanced = ["radius_km", "weekday", "part_of_day", "format", "audience", "q", "open"]
+    filters_used = any(request.GET.get(name) for name in advanced) or any(name in form.errors for name in advanced)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "directory/group_list.html",
-        {**_search_context(form), "results": results, "query": query.urlencode()},
+        {**_search_context(form), "results": results, "query": query.urlencode(), "filters_used": filters_used},
     )
 
 

@@ -157,7 +157,7 @@ def _journey(tab: Visit, town: str) -> None:
     first = _first_meeting(group)
     local = timezone.localtime(first.starts_at, ZoneInfo(first.schedule.timezone))
     with translation.override("it"):
-        shown = f"{dateformat.format(local, 'l j F Y')}, {dateformat.format(local, 'H:i')}"
+        shown = f"{dateformat.format(local, 'l j F Y').lower()}, {dateformat.format(local, 'H:i')}"
     first_time = meetings.first.locator("time")
     expect(first_time).to_have_attribute("datetime", dateformat.format(local, "c"))
     expect(first_time).to_have_text(shown)
@@ -192,7 +192,7 @@ def test_search_works_without_javascript(visit):
     _journey(tab, "Rovereto")
     tab.page.goto(tab.origin + "/it/")
     # Without the script the "use my location" button stays marked hidden.
-    expect(tab.page.locator("#use-location")).to_have_attribute("hidden", "")
+    expect(tab.page.locator("#use-location")).to_be_hidden()
 
 
 def test_unknown_town_gets_a_helpful_message(visit):

@@ -31,7 +31,8 @@ def test_unusual_rules_are_kept_as_custom():
 def test_describe_says_the_rhythm_in_italian_and_english():
     with translation.override("it"):
         assert (
-            recurrence.describe("FREQ=MONTHLY;BYDAY=2TU,4TU", time(20, 30)) == "Il 2° e 4° martedì del mese alle 20:30"
+            recurrence.describe("FREQ=MONTHLY;BYDAY=2TU,4TU", time(20, 30))
+            == "Il 2° e il 4° martedì del mese alle 20:30"
         )
         assert recurrence.describe("FREQ=MONTHLY;BYDAY=-1FR") == "L'ultimo venerdì del mese"
         assert recurrence.describe("FREQ=WEEKLY;BYDAY=MO", time(18, 0)) == "Ogni lunedì alle 18:00"
