@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) createcachetable
 	$(MANAGE) load_places
 	$(MANAGE) seed_demo
 	@echo ""

@@ -1,6 +1,14 @@
 """Shared fixtures: fast hashing, the gazetteer loaded once, and the personas."""
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth import get_user_model
 
 from accounts.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
@@ -20,8 +28,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_gazetteer()
 
 
+PASSWORD = "pw-for-tests"
+
+
 def _user(email: str, **extra):
-    return get_user_model().objects.create_user(username=email, email=email, password="pw-for-tests", **extra)
+    user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def enrol_totp(user) -> str:
+    """Give a person a TOTP second factor; returns its secret so tests can make codes."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
 @pytest.fixture
@@ -67,6 +91,7 @@ def facilitator_b(group_b):
 def coordinator_x(association_x):
     user = _user("coordinatore.x@example.org", is_staff=True)
     AssociationMembership.objects.create(user=user, association=association_x, role=AssociationRole.COORDINATOR)
+    enrol_totp(user)
     return user
 
 
@@ -74,12 +99,31 @@ def coordinator_x(association_x):
 def coordinator_y(association_y):
     user = _user("coordinatore.y@example.org", is_staff=True)
     AssociationMembership.objects.create(user=user, association=association_y, role=AssociationRole.COORDINATOR)
+    enrol_totp(user)
     return user
 
 
 @pytest.fixture
 def site_admin(db):
-    return _user("admin@example.org", is_staff=True, is_superuser=True)
+    user = _user("admin@example.org", is_staff=True, is_superuser=True)
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def intake_operator(association_x):
+    user = _user("accoglienza.x@example.org", is_staff=True)
+    AssociationMembership.objects.create(user=user, association=association_x, role=AssociationRole.INTAKE)
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def participant(group_a):
+    """A pseudonymous participant: an e-mail and a nickname, nothing else."""
+    user = _user("lupo.solitario@example.org")
+    GroupMembership.objects.create(user=user, group=group_a, role=GroupRole.PARTICIPANT)
+    return user
 
 
 @pytest.fixture

@@ -4,14 +4,41 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy.fields import EncryptedTextField
+
 
 class AssociationRole(models.TextChoices):
     COORDINATOR = "coordinator", _("coordinatore")
     INTAKE = "intake", _("operatore dell'accoglienza")
+    # A social worker or clinic, registered by the association, who refers people with their consent.
+    REFERRER = "referrer", _("professionista inviante")
+
+
+# Roles whose holders must use a second factor to sign in.
+MFA_ROLES = {AssociationRole.COORDINATOR, AssociationRole.INTAKE}
 
 
 class GroupRole(models.TextChoices):
     FACILITATOR = "facilitator", _("facilitatore")
+    PARTICIPANT = "participant", _("partecipante")
+
+
+class Profile(models.Model):
+    """What a person chooses to tell Cerchio about themselves. A nickname is enough."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    nickname = models.CharField(_("nome o nome di fantasia"), max_length=60, blank=True)
+    phone = EncryptedTextField(_("telefono"), blank=True)
+    organisation = models.CharField(_("servizio o ente"), max_length=120, blank=True)
+    notes = EncryptedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("profilo")
+        verbose_name_plural = _("profili")
+
+    def __str__(self) -> str:
+        return self.nickname or _("persona %(id)s") % {"id": self.user_id}
 
 
 class AssociationMembership(models.Model):

@@ -289,7 +289,7 @@ def main() -> None:
     print(f"API and SQL floor agree on {VERIFY - mismatches} of {VERIFY} checked searches")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"Written {RESULTS.relative_to(ROOT)}")
+    print(f"Written {RESULTS}")
 
 
 if __name__ == "__main__":

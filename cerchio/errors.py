@@ -7,6 +7,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from privacy.audit import audit
+from privacy.models import AuditAction
+
 
 def _error(request, status: int, title: str, message: str):
     if request.path.startswith("/api/"):
@@ -19,6 +22,7 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    audit(AuditAction.AUTHORIZATION_FAILED, actor=getattr(request, "user", None))
     return _error(request, 403, _("Accesso non consentito"), _("Non hai i permessi per vedere questa pagina."))
 
 

@@ -34,8 +34,16 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "csp",
+    "rules.apps.AutodiscoverRulesConfig",
+    "privacy",
     "accounts",
     "directory",
     "api",
@@ -52,6 +60,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.RequireMFAMiddleware",
+    "privacy.middleware.NoStoreForPersonalPagesMiddleware",
 ]
 
 ROOT_URLCONF = "cerchio.urls"
@@ -98,9 +112,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -152,6 +175,62 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Rate limits and throttling need a shared cache; the database serves it without extra services.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cerchio_cache",
+    }
+}
+
+# --- Accounts (django-allauth) ------------------------------------------------
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # after a reset the person signs in again, MFA included
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False
+# Brute force: failed logins are throttled per IP and per account for a short window
+# that always expires, so nobody can lock a person out for good (docs/security.md).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "reset_password": "20/m/ip,3/5m/key",
+    "signup": "10/m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Cerchio"
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# Sessions: staff are signed out after 30 idle minutes and after 12 hours in any case.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CERCHIO_STAFF_IDLE_SECONDS = env_int("CERCHIO_STAFF_IDLE_SECONDS", 30 * 60)
+CERCHIO_SESSION_ABSOLUTE_SECONDS = env_int("CERCHIO_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+
+# --- Content Security Policy (django-csp) ------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -169,5 +248,23 @@ CERCHIO_GEOCODER = env_str("CERCHIO_GEOCODER")
 CERCHIO_GEOCODER_URL = env_str("CERCHIO_GEOCODER_URL")
 CERCHIO_DEFAULT_TIMEZONE = "Europe/Rome"
 CERCHIO_DEMO = env_bool("CERCHIO_DEMO", False)
+# Encryption keys for contact details at rest, newest first (rotate by prepending a
+# new key and running `manage.py rotate_encryption_keys`). Generated in development.
+CERCHIO_ENCRYPTION_KEYS = [
+    key.strip() for key in (env_secret("CERCHIO_ENCRYPTION_KEYS") or "").split(",") if key.strip()
+]
+# Key for the keyed hashes that let Cerchio find a record by a value it stores encrypted.
+CERCHIO_BLIND_INDEX_KEY = env_secret("CERCHIO_BLIND_INDEX_KEY") or SECRET_KEY
+if not CERCHIO_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("Set CERCHIO_ENCRYPTION_KEYS in production")
+    CERCHIO_ENCRYPTION_KEYS = [generated_secret_key(DATA_DIR, name="encryption_key", fernet=True)]
+# How long each kind of personal data is kept, in days (privacy/registry.py).
+CERCHIO_RETENTION_DAYS = {
+    "audit_log": env_int("CERCHIO_RETENTION_AUDIT_DAYS", 365),
+    "inactive_participant": env_int("CERCHIO_RETENTION_INACTIVE_PARTICIPANT_DAYS", 730),
+    "user_session": env_int("CERCHIO_RETENTION_SESSION_DAYS", 30),
+    "referrer": env_int("CERCHIO_RETENTION_REFERRER_DAYS", 730),
+}
 if PRODUCTION and CERCHIO_DEMO:
     raise ImproperlyConfigured("Demo mode cannot be used with CERCHIO_ENV=production")

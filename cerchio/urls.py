@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
@@ -12,6 +13,9 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+# The back office signs in through the same login as everyone, second factor included.
+admin.site.login = secure_admin_login(admin.site.login)
+
 # The calendar feed and the API have no language prefix: calendar applications
 # subscribe to one stable address, and API clients send Accept-Language.
 urlpatterns = [
@@ -21,6 +25,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("directory.urls")),
 )
 

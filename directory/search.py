@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import F, OuterRef, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db import connections
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory import recurrence
-from directory.models import PART_OF_DAY_BITS, Audience, Format, Group, Meeting, PartOfDay, Theme
+from directory.models import PART_OF_DAY_BITS, Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue
 from directory.places import ResolvedPlace, resolve_place
 from lib.geo import bounding_box, distance_km
 from lib.text import fold
@@ -152,7 +152,8 @@ def search_groups(data: dict) -> SearchResults:
         radius = data.get("radius_km") or DEFAULT_RADIUS_KM
         min_lat, max_lat, min_lon, max_lon = bounding_box(origin.latitude, origin.longitude, radius)
         candidates = groups.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
-        for pk, lat, lon in candidates.values_list("pk", "latitude", "longitude"):
+        # Unordered: the exact distance orders them below, the database need not sort.
+        for pk, lat, lon in candidates.order_by().values_list("pk", "latitude", "longitude"):
             distance = distance_km(origin.latitude, origin.longitude, lat, lon)
             if distance <= radius:
                 distances[pk] = distance
@@ -191,19 +192,56 @@ def _load(ids: list[int]) -> dict[int, Group]:
 
 
 def attach_next_meetings(groups: list[Group], count: int = NEXT_MEETINGS) -> None:
-    """Set `next_meetings` on each group (cancelled ones included, flagged), in one query."""
+    """Set `next_meetings` on each group (cancelled ones included, flagged), in one query.
+
+    The query is written out: the ORM takes longer to compile its window-function
+    query than the database takes to run it, and the directory runs it on every
+    search. Each meeting gets its schedule and venue from the objects the groups
+    already hold (see _load); only those they lack cost one more query each.
+    """
     by_group: dict[int, list[Meeting]] = {group.pk: [] for group in groups}
     if by_group:
-        ranked = (
-            Meeting.objects.filter(group_id__in=list(by_group), starts_at__gte=timezone.now())
-            .select_related("venue", "schedule")
-            .annotate(
-                rank=Window(RowNumber(), partition_by=F("group_id"), order_by=[F("starts_at").asc(), F("pk").asc()])
-            )
-            .filter(rank__lte=count)
-            .order_by("group_id", "starts_at", "pk")
-        )
-        for meeting in ranked:
+        ops = connections[Meeting.objects.db].ops
+        params = [*by_group, ops.adapt_datetimefield_value(timezone.now()), count]
+        meetings = list(Meeting.objects.raw(_next_meetings_sql(ops, len(by_group)), params))
+        _attach_schedules_and_venues(groups, meetings)
+        for meeting in meetings:
             by_group[meeting.group_id].append(meeting)
     for group in groups:
         group.next_meetings = by_group[group.pk]
+
+
+def _next_meetings_sql(ops, groups: int) -> str:
+    """The first meetings from now of each group, ranked by start (ties by id)."""
+    table = ops.quote_name(Meeting._meta.db_table)
+    ids = ", ".join(["%s"] * groups)
+    # Only the quoted table name and placeholders are interpolated.
+    return (
+        "SELECT * FROM ("  # noqa: S608
+        " SELECT meeting.*,"
+        " ROW_NUMBER() OVER (PARTITION BY meeting.group_id ORDER BY meeting.starts_at, meeting.id) AS rank"
+        f" FROM {table} AS meeting"
+        f" WHERE meeting.group_id IN ({ids}) AND meeting.starts_at >= %s"
+        ") AS ranked WHERE rank <= %s ORDER BY group_id, starts_at, id"
+    )
+
+
+def _attach_schedules_and_venues(groups: list[Group], meetings: list[Meeting]) -> None:
+    schedules: dict[int, Schedule] = {}
+    venues: dict[int, Venue] = {}
+    for group in groups:
+        if Group.venue.is_cached(group) and group.venue is not None:
+            venues[group.venue.pk] = group.venue
+        # Schedules prefetched with the group (prefetch_related("schedules")).
+        for schedule in getattr(group, "_prefetched_objects_cache", {}).get("schedules", ()):
+            schedules[schedule.pk] = schedule
+    missing = {meeting.schedule_id for meeting in meetings} - schedules.keys()
+    if missing:
+        schedules.update(Schedule.objects.in_bulk(missing))
+    # A meeting moved elsewhere by an exception has a venue of its own.
+    missing = {meeting.venue_id for meeting in meetings if meeting.venue_id is not None} - venues.keys()
+    if missing:
+        venues.update(Venue.objects.in_bulk(missing))
+    for meeting in meetings:
+        meeting.schedule = schedules[meeting.schedule_id]
+        meeting.venue = venues[meeting.venue_id] if meeting.venue_id is not None else None

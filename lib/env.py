@@ -57,15 +57,20 @@ def env_secret(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
-def generated_secret_key(data_dir: Path) -> str:
-    """A development secret key, generated once into the data folder with mode 0600."""
-    from django.core.management.utils import get_random_secret_key
-
-    key_file = data_dir / "secret_key"
+def generated_secret_key(data_dir: Path, *, name: str = "secret_key", fernet: bool = False) -> str:
+    """A development secret, generated once into the data folder with mode 0600."""
+    key_file = data_dir / name
     if key_file.exists():
         return key_file.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
-    key = get_random_secret_key()
+    if fernet:
+        from cryptography.fernet import Fernet
+
+        key = Fernet.generate_key().decode()
+    else:
+        from django.core.management.utils import get_random_secret_key
+
+        key = get_random_secret_key()
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)

@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
+FERNET_KEY = "x0nWq3Yk0Jq7c5bq0kTjv9bq3m0Qy8cS9G2tN5l1e4A="
+PRODUCTION = {"CERCHIO_ENV": "production", "ALLOWED_HOSTS": "gruppi.example.org", "CERCHIO_ENCRYPTION_KEYS": FERNET_KEY}
 
 
 def run_check(tmp_path, **env):
@@ -25,7 +27,7 @@ def run_check(tmp_path, **env):
 
 
 def test_production_with_real_settings_passes_the_deploy_check(tmp_path):
-    result = run_check(tmp_path, CERCHIO_ENV="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="gruppi.example.org")
+    result = run_check(tmp_path, SECRET_KEY=GOOD_KEY, **PRODUCTION)
     assert result.returncode == 0, result.stderr
 
 
@@ -37,10 +39,11 @@ def test_production_with_real_settings_passes_the_deploy_check(tmp_path):
         ({"SECRET_KEY": "django-insecure-" + "x" * 40}, "SECRET_KEY"),
         ({"SECRET_KEY": GOOD_KEY, "CERCHIO_DEMO": "true"}, "Demo"),
         ({"SECRET_KEY": GOOD_KEY, "DEBUG": "maybe"}, "DEBUG"),
+        ({"SECRET_KEY": GOOD_KEY, "CERCHIO_ENCRYPTION_KEYS": ""}, "CERCHIO_ENCRYPTION_KEYS"),
     ],
 )
 def test_production_refuses_unsafe_settings(tmp_path, env, message):
-    result = run_check(tmp_path, CERCHIO_ENV="production", ALLOWED_HOSTS="gruppi.example.org", **env)
+    result = run_check(tmp_path, **{**PRODUCTION, **env})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
 

@@ -50,6 +50,21 @@ BATCH = 5000
 POPULATION_EXPONENT = 0.6
 MIN_POPULATION = 500
 
+# GeoNames names the biggest cities in English; venues carry the comune's own name.
+ITALIAN_NAMES = {
+    "Rome": "Roma",
+    "Milan": "Milano",
+    "Naples": "Napoli",
+    "Turin": "Torino",
+    "Genoa": "Genova",
+    "Florence": "Firenze",
+    "Padua": "Padova",
+    "Venice": "Venezia",
+    "Mantua": "Mantova",
+}
+# City districts GeoNames lists as places of their own; they are not comuni.
+DISTRICT_PREFIXES = ("Circoiscrizione ", "Circoscrizione ", "Quartiere ", "Municipio ")
+
 # (weight, rule): {day} is the RRULE weekday, {other} a second one for twice-weekly groups.
 RHYTHMS = [
     (30, "FREQ=WEEKLY;BYDAY={day}"),
@@ -133,9 +148,13 @@ class Command(BaseCommand):
         for slug, name_it, name_en in THEMES:
             theme, _ = Theme.objects.get_or_create(slug=slug, defaults={"name_it": name_it, "name_en": name_en})
             themes.append(theme)
-        towns = list(
-            Place.objects.filter(country="IT").values_list("name", "latitude", "longitude", "population").order_by("pk")
-        )
+        towns = [
+            (ITALIAN_NAMES.get(name, name), latitude, longitude, population)
+            for name, latitude, longitude, population in Place.objects.filter(country="IT")
+            .values_list("name", "latitude", "longitude", "population")
+            .order_by("pk")
+            if not name.startswith(DISTRICT_PREFIXES)
+        ]
         town_weights = [max(population, MIN_POPULATION) ** POPULATION_EXPONENT for *_, population in towns]
         next_index = self._next_index()
         missing = groups - existing

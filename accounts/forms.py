@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Profile
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["nickname", "phone"]
+        help_texts = {
+            "nickname": _("Basta un nome di fantasia: nel gruppo ci si presenta solo con il nome."),
+            "phone": _("Facoltativo. È conservato cifrato e visto solo dall'associazione."),
+        }
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        digits = phone.replace(" ", "").replace("+", "", 1)
+        if phone and (not digits.isdigit() or not 6 <= len(digits) <= 15):
+            raise forms.ValidationError(_("Scrivi un numero di telefono valido, solo cifre e spazi."))
+        return phone
+
+
+class EraseAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Per confermare scrivi CANCELLA"),
+        max_length=20,
+    )
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip().upper()
+        if value not in {"CANCELLA", "DELETE"}:
+            raise forms.ValidationError(_("Scrivi CANCELLA per confermare."))
+        return value

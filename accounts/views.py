@@ -1,0 +1,68 @@
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.forms import EraseAccountForm, ProfileForm
+from accounts.models import Profile
+from accounts.roles import requires_mfa
+from privacy.audit import audit
+from privacy.models import AuditAction
+from privacy.services import export_json, user_erase, user_export
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    profile, _created = Profile.objects.get_or_create(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit(AuditAction.CHANGED, actor=request.user, subject=request.user, target=profile)
+        messages.success(request, _("Dati salvati."))
+        return redirect("accounts:home")
+    return render(
+        request,
+        "accounts/home.html",
+        {"form": form, "mfa_required": requires_mfa(request.user), "memberships": _memberships(request.user)},
+    )
+
+
+def _memberships(user) -> list[str]:
+    rows = [
+        f"{m.get_role_display()} – {m.association}" for m in user.association_memberships.select_related("association")
+    ]
+    rows += [f"{m.get_role_display()} – {m.group}" for m in user.group_memberships.select_related("group")]
+    return rows
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/my_data.html", {"erase_form": EraseAccountForm()})
+
+
+@login_required
+@reauthentication_required
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    body = export_json(user_export(user=request.user, by=request.user))
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cerchio-i-miei-dati.json"'
+    return response
+
+
+@login_required
+@reauthentication_required
+@require_http_methods(["GET", "POST"])
+def my_data_erase(request: HttpRequest) -> HttpResponse:
+    form = EraseAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user_erase(user=user)
+        messages.success(request, _("Il tuo account e i tuoi dati sono stati cancellati."))
+        return redirect("directory:home")
+    return render(request, "accounts/erase.html", {"form": form})

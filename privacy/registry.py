@@ -1,0 +1,114 @@
+"""Every model that holds personal data, and how to export, erase and expire it.
+
+Export, erasure and retention are driven from here, so a model added later with
+personal data must be registered (a test fails otherwise).
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    label: str  # "app_label.model_name"
+    owners: tuple[str, ...]  # lookups from the model to the person, e.g. ("user",)
+    export_fields: tuple[str, ...]
+    # Retention: the CERCHIO_RETENTION_DAYS key and the date field it counts from.
+    retention: str | None = None
+    retention_field: str | None = None
+    why: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.label)
+
+
+REGISTRY: dict[str, PersonalData] = {}
+
+# Models that look personal but are not a person's data, with the reason.
+NOT_PERSONAL: dict[str, str] = {
+    "directory.association": "public contact of an organisation, not of a person",
+    "directory.venue": "address of a public meeting place",
+    "sessions.session": "opaque session data; removed with the person's sessions and on expiry",
+}
+
+
+def register(label: str, *, owners: tuple[str, ...], export_fields: tuple[str, ...], **options) -> None:
+    REGISTRY[label] = PersonalData(label=label, owners=owners, export_fields=export_fields, **options)
+
+
+register(
+    "auth.user",
+    owners=("pk",),
+    export_fields=("email", "date_joined", "last_login"),
+    why="the account: login e-mail and dates",
+)
+register(
+    "accounts.profile",
+    owners=("user",),
+    export_fields=("nickname", "phone", "notes", "organisation", "created_at"),
+    why="nickname and encrypted contact details",
+)
+register(
+    "accounts.associationmembership",
+    owners=("user",),
+    export_fields=("association__name", "role"),
+    why="roles in associations",
+)
+register("accounts.groupmembership", owners=("user",), export_fields=("group__name", "role"), why="roles in groups")
+register(
+    "account.emailaddress",
+    owners=("user",),
+    export_fields=("email", "verified", "primary"),
+    why="login e-mail addresses",
+)
+register(
+    "mfa.authenticator",
+    owners=("user",),
+    export_fields=("type", "created_at", "last_used_at"),
+    why="second factors (secrets are never exported)",
+)
+register(
+    "usersessions.usersession",
+    owners=("user",),
+    export_fields=("ip", "user_agent", "created_at", "last_seen_at"),
+    retention="user_session",
+    retention_field="last_seen_at",
+    why="signed-in devices, so a person can end them",
+)
+register(
+    "privacy.auditevent",
+    owners=("actor", "subject"),
+    export_fields=("at", "action", "object_type", "object_id"),
+    retention="audit_log",
+    retention_field="at",
+    why="who accessed whose data",
+)
+register(
+    "admin.logentry",
+    owners=("user",),
+    export_fields=("action_time", "object_repr", "change_message"),
+    retention="audit_log",
+    retention_field="action_time",
+    why="changes made in the back office",
+)
+
+
+def looks_personal(model: type[models.Model]) -> bool:
+    """A model holds personal data if it points to a person or stores contact details."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    if model is user_model:
+        return True
+    for model_field in model._meta.get_fields():
+        if getattr(model_field, "personal_data", False):
+            return True
+        if isinstance(model_field, models.EmailField | models.GenericIPAddressField):
+            return True
+        if model_field.is_relation and model_field.concrete and model_field.related_model is user_model:
+            return True
+    return False

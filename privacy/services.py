@@ -1,0 +1,92 @@
+"""Export, erasure and retention of personal data, driven by the registry."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from privacy.audit import audit
+from privacy.models import AuditAction
+from privacy.registry import REGISTRY
+
+
+def _rows_of(user, entry):
+    query = Q()
+    for owner in entry.owners:
+        query |= Q(**{owner: user.pk if owner == "pk" else user})
+    return entry.model.objects.filter(query)
+
+
+def user_export(*, user, by) -> dict:
+    """All data Cerchio holds about a person, as JSON-ready data."""
+    data = {
+        "format": "cerchio-personal-data-1",
+        "exported_at": timezone.now(),
+        "data": {},
+    }
+    for label, entry in REGISTRY.items():
+        rows = list(_rows_of(user, entry).values(*entry.export_fields))
+        data["data"][label] = rows
+    audit(AuditAction.EXPORTED, actor=by, subject=user)
+    return data
+
+
+def export_json(data: dict) -> str:
+    import json
+
+    return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+@transaction.atomic
+def user_erase(*, user) -> None:
+    """Delete a person and every trace of them, audit log included."""
+    from allauth.usersessions.models import UserSession
+
+    session_keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=session_keys).delete()
+    for label, entry in REGISTRY.items():
+        if label == "auth.user":
+            continue
+        # Queryset deletes bypass AuditEvent.delete(): erasure is the sanctioned exception.
+        _rows_of(user, entry).delete()
+    get_user_model().objects.filter(pk=user.pk).delete()
+    # Record that an erasure happened, with no reference to the person.
+    audit(AuditAction.DELETED, target=None)
+
+
+def _is_participant_only(user) -> bool:
+    return not (
+        user.is_staff
+        or user.is_superuser
+        or user.association_memberships.exists()
+        or user.group_memberships.exclude(role="participant").exists()
+    )
+
+
+def purge_expired(*, now=None) -> dict[str, int]:
+    """Delete what is past its retention period. Safe to run any number of times."""
+    now = now or timezone.now()
+    days = settings.CERCHIO_RETENTION_DAYS
+    counts: dict[str, int] = {}
+    for label, entry in REGISTRY.items():
+        if not entry.retention:
+            continue
+        cutoff = now - timedelta(days=days[entry.retention])
+        counts[label], _ = entry.model.objects.filter(**{f"{entry.retention_field}__lt": cutoff}).delete()
+    counts["sessions.session"], _ = Session.objects.filter(expire_date__lt=now).delete()
+    cutoff = now - timedelta(days=days["inactive_participant"])
+    inactive = get_user_model().objects.filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    )
+    erased = 0
+    for user in inactive:
+        if _is_participant_only(user):
+            user_erase(user=user)
+            erased += 1
+    counts["inactive_participants"] = erased
+    return counts
