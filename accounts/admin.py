@@ -1,9 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group as PermissionGroup
+from django.contrib.auth.models import User
 
 from accounts.models import AssociationMembership, GroupMembership
 from accounts.scopes import coordinated_associations, editable_groups
 from directory.admin import ScopedAdmin
+from privacy.audit import audit
+from privacy.models import AuditAction
+from privacy.services import user_erase
 
 
 @admin.register(AssociationMembership)
@@ -42,3 +47,26 @@ class GroupMembershipAdmin(ScopedAdmin):
 
 # Roles are membership rows, not Django permission groups; hiding these avoids two "Gruppi".
 admin.site.unregister(PermissionGroup)
+
+
+class AuditedUserAdmin(UserAdmin):
+    """Site administrators' view of accounts: every look and change is in the audit log."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        person = self.get_object(request, object_id)
+        if person is not None and response.status_code == 200:
+            audit(AuditAction.VIEWED, actor=request.user, subject=person, target=person)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit(AuditAction.CHANGED, actor=request.user, subject=obj, target=obj)
+
+    def delete_model(self, request, obj):
+        audit(AuditAction.DELETED, actor=request.user)
+        user_erase(user=obj)
+
+
+admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)

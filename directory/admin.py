@@ -5,6 +5,7 @@ facilitators see only the groups they facilitate. Out-of-scope objects simply do
 not exist for them.
 """
 
+import rules
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -46,11 +47,19 @@ class ScopedAdmin(admin.ModelAdmin):
             return False
         return obj is None or self.scope(request).filter(pk=obj.pk).exists()
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def _allowed(self, request, action: str, obj) -> bool:
+        """Object permissions declared with django-rules win where they exist (accounts/rules.py)."""
+        if obj is not None and rules.perm_exists(f"{obj._meta.app_label}.{action}_{obj._meta.model_name}"):
+            return self.has_module_permission(request) and request.user.has_perm(
+                f"{obj._meta.app_label}.{action}_{obj._meta.model_name}", obj
+            )
         return self._in_scope(request, obj)
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._allowed(request, "view", obj)
+
     def has_change_permission(self, request, obj=None) -> bool:
-        return self._in_scope(request, obj)
+        return self._allowed(request, "change", obj)
 
     def has_add_permission(self, request) -> bool:
         return self._is_coordinator(request)

@@ -101,6 +101,7 @@ def seed_demo(*, today=None) -> dict:
     """Create or update the demo network. Safe to run again: nothing is duplicated."""
     from datetime import date
 
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.utils import timezone
@@ -252,6 +253,7 @@ def seed_demo(*, today=None) -> dict:
             user.is_superuser = role == "admin"
             user.set_password(DEMO_PASSWORD)
             user.save()
+            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             users[role] = user
         AssociationMembership.objects.get_or_create(
             user=users["coordinator"], association=association, role=AssociationRole.COORDINATOR
