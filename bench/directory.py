@@ -187,24 +187,38 @@ def run_sql(cursor, sql: str, query: dict) -> tuple[float, list]:
 
 
 def verify(query: dict, response, rows: list) -> bool:
+    """Same groups, same order, same distances and the same next meetings."""
     body = response.json()
-    api = [(group["slug"], group["distance_km"], len(group["next_meetings"])) for group in body["results"]]
+    api = [
+        (
+            group["slug"],
+            group["distance_km"],
+            [datetime.fromisoformat(meeting["start"]).astimezone(UTC) for meeting in group["next_meetings"]],
+        )
+        for group in body["results"]
+    ]
     floor, seen = [], {}
     for row in rows:
         slug, distance, starts_at = row[0], row[2], row[10]
         if slug not in seen:
-            seen[slug] = [slug, round(distance, 2), 0]
+            seen[slug] = (slug, round(distance, 2), [])
             floor.append(seen[slug])
         if starts_at is not None:
-            seen[slug][2] += 1
-    floor = [tuple(item) for item in floor]
-    count_ok = not rows or rows[0][3] == body["count"]
-    if api != floor or not count_ok:
+            seen[slug][2].append(_utc(starts_at))
+    total = rows[0][3] if rows else 0
+    if api != floor or total != body["count"]:
         print(f"WARNING: API and SQL floor disagree for {api_url(query)}")
-        print(f"  API:   count={body['count']} {api}")
-        print(f"  floor: count={rows[0][3] if rows else 0} {floor}")
+        print(f"  API:   count={body['count']} {[item[:2] for item in api]}")
+        print(f"  floor: count={total} {[item[:2] for item in floor]}")
         return False
     return True
+
+
+def _utc(value) -> datetime:
+    """A datetime column as the cursor returns it (text on SQLite), in UTC."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def percentile(values: list[float], q: int) -> float:
