@@ -215,9 +215,11 @@ def verify(query: dict, response, rows: list) -> bool:
 
 
 def _utc(value) -> datetime:
-    """A datetime column as the cursor returns it (text on SQLite), in UTC."""
+    """A datetime column as the cursor returns it (naive UTC on SQLite), in UTC."""
     if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
 
 
