@@ -8,6 +8,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["nickname", "phone"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
         help_texts = {
             "nickname": _("Basta un nome di fantasia: nel gruppo ci si presenta solo con il nome."),
             "phone": _("Facoltativo. È conservato cifrato e visto solo dall'associazione."),

@@ -24,6 +24,7 @@ import random
 import statistics
 import sys
 import time
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +37,8 @@ os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
 
+# Static files are not collected for a benchmark; WhiteNoise would say so on every run.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
