@@ -27,6 +27,7 @@ import time
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,7 +39,7 @@ os.environ.setdefault("DEBUG", "false")
 import django  # noqa: E402
 
 # Static files are not collected for a benchmark; WhiteNoise would say so on every run.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
@@ -140,10 +141,14 @@ def plan_queries() -> list[dict]:
 
 
 def api_url(query: dict) -> str:
-    return (
-        f"/api/v1/groups?theme={query['theme'].slug}&place={query['town']}"
-        f"&radius_km={RADIUS_KM}&weekday={query['weekday']}&page_size={PAGE_SIZE}"
-    )
+    params = {
+        "theme": query["theme"].slug,
+        "place": query["town"],
+        "radius_km": RADIUS_KM,
+        "weekday": query["weekday"],
+        "page_size": PAGE_SIZE,
+    }
+    return f"/api/v1/groups?{urlencode(params)}"
 
 
 def floor_params(query: dict) -> dict:
