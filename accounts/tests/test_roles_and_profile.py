@@ -1,0 +1,93 @@
+"""Roles extend down a regional coordination; profiles refuse bad input; refusals are logged."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import AssociationMembership, AssociationRole, Profile
+from accounts.roles import requires_mfa
+from accounts.scopes import coordinated_associations, editable_groups
+from conftest import _user
+from directory.tests.factories import AssociationFactory, GroupFactory
+from privacy.models import AuditAction, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_regional_coordinator_sees_the_associations_below_and_their_groups():
+    region = AssociationFactory(slug="coordinamento")
+    member = AssociationFactory(slug="socia", coordination=region)
+    outside = AssociationFactory(slug="fuori")
+    group = GroupFactory(association=member)
+    GroupFactory(association=outside)
+    user = _user("regione@example.org", is_staff=True)
+    AssociationMembership.objects.create(user=user, association=region, role=AssociationRole.COORDINATOR)
+    assert set(coordinated_associations(user)) == {region, member}
+    assert list(editable_groups(user)) == [group]
+
+
+def test_intake_operators_need_a_second_factor_but_participants_do_not(intake_operator, participant):
+    assert requires_mfa(intake_operator)
+    assert not requires_mfa(participant)
+
+
+def test_profile_refuses_a_bad_phone_in_italian(client, participant):
+    client.force_login(participant)
+    response = client.post("/it/accounts/profile/", {"nickname": "Lupo", "phone": "chiamami'; DROP TABLE"})
+    assert response.status_code == 200
+    assert "numero di telefono valido" in response.content.decode()
+    assert not Profile.objects.filter(user=participant, phone__isnull=False).exclude(phone="").exists()
+
+
+def test_profile_saves_nickname_and_logs_the_change(client, participant):
+    client.force_login(participant)
+    response = client.post("/it/accounts/profile/", {"nickname": "Lupo", "phone": "+39 333 1234567"})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=participant).phone == "+39 333 1234567"
+    assert AuditEvent.objects.filter(action=AuditAction.CHANGED, subject=participant).exists()
+
+
+def test_a_refused_page_is_logged(client, facilitator_a):
+    client.force_login(facilitator_a)
+    assert client.get("/it/admin/directory/association/").status_code == 403
+    assert AuditEvent.objects.filter(action=AuditAction.AUTHORIZATION_FAILED, actor=facilitator_a).exists()
+
+
+def test_error_pages_speak_the_visitors_language(client, facilitator_a):
+    client.force_login(facilitator_a)
+    english = client.get("/en/admin/directory/association/").content.decode()
+    assert "403" in english or "not allowed" in english.lower() or "permission" in english.lower()
+    assert client.get("/en/groups/nothing-here/").status_code == 404
+    assert "Page not found" in client.get("/en/groups/nothing-here/").content.decode()
+
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+TEXT = st.one_of(st.text(max_size=300), st.sampled_from(["' OR 1=1 --", "\x00", "a" * 5000, "<script>x</script>"]))
+
+
+@FUZZ
+@given(login=TEXT, password=TEXT)
+def test_login_form_never_fails_on_hostile_input(client, login, password):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.post("/it/accounts/login/", {"login": login, "password": password})
+    assert response.status_code in (200, 302, 429)
+
+
+@FUZZ
+@given(email=TEXT, password=TEXT)
+def test_signup_form_never_fails_on_hostile_input(client, email, password):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.post("/it/accounts/signup/", {"email": email, "password1": password, "password2": password})
+    assert response.status_code in (200, 302, 429)
+
+
+@FUZZ
+@given(nickname=TEXT, phone=TEXT)
+def test_profile_form_never_fails_on_hostile_input(client, participant, nickname, phone):
+    client.force_login(participant)
+    response = client.post("/it/accounts/profile/", {"nickname": nickname, "phone": phone})
+    assert response.status_code in (200, 302)
