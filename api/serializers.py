@@ -1,8 +1,21 @@
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from directory.models import Group, Meeting, Theme
+
+SLUG_MARK = "slug-placeholder"
+
+
+def _links(request: HttpRequest) -> dict[str, str]:
+    """Absolute URL templates, reversed once per request rather than twice per group."""
+    if not hasattr(request, "_cerchio_links"):
+        request._cerchio_links = {
+            "page": request.build_absolute_uri(reverse("directory:group", kwargs={"slug": SLUG_MARK})),
+            "calendar": request.build_absolute_uri(reverse("calendar", kwargs={"slug": SLUG_MARK})),
+        }
+    return request._cerchio_links
 
 
 def theme_json(theme: Theme) -> dict:
@@ -27,15 +40,15 @@ def group_json(group: Group, request: HttpRequest, *, detail: bool = False) -> d
     data = {
         "slug": group.slug,
         "name": group.name,
-        "themes": [theme_json(theme) for theme in group.themes.all()],
+        "themes": [theme_json(theme) for theme in group.themes_in_order],
         "format": group.format,
         "audience": group.audience,
         "entry": group.entry,
         "accepting_newcomers": group.accepting_newcomers,
         "status": group.status,
         "comune": venue.comune if venue else None,
-        "url": request.build_absolute_uri(group.get_absolute_url()),
-        "calendar_url": request.build_absolute_uri(group.get_calendar_url()),
+        "url": _links(request)["page"].replace(SLUG_MARK, group.slug),
+        "calendar_url": _links(request)["calendar"].replace(SLUG_MARK, group.slug),
         "distance_km": round(group.distance_km, 2) if getattr(group, "distance_km", None) is not None else None,
         "next_meetings": [meeting_json(meeting) for meeting in group.next_meetings],
     }

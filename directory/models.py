@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -79,6 +80,8 @@ class Venue(models.Model):
         verbose_name = _("sede")
         verbose_name_plural = _("sedi")
         ordering = ["comune", "name"]
+        # Place search looks venues up by comune, case-insensitively, on every query.
+        indexes = [models.Index(Lower("comune"), name="venue_comune_lower")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.comune})"
@@ -251,6 +254,13 @@ class Group(models.Model):
 
     def get_format_display(self) -> str:
         return Format(self.format).label
+
+    @property
+    def themes_in_order(self) -> list["Theme"]:
+        """Themes by name; the directory search fills `theme_list` in bulk beforehand."""
+        if hasattr(self, "theme_list"):
+            return self.theme_list
+        return list(self.themes.all())
 
     @property
     def is_public(self) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count
+from django.db.models.functions import Lower
 from django.utils.module_loading import import_string
 
 from directory.models import Place, PlaceName, Venue
@@ -53,9 +54,12 @@ def resolve_place(text: str) -> ResolvedPlace | None:
 
 
 def _from_venues(name: str, folded: str) -> ResolvedPlace | None:
-    # Venues store the comune as typed; compare case-insensitively, then fold in Python.
+    # Venues store the comune as typed: match its lower case through the index, then
+    # compare folded in Python so "citta" never matches a different "Città".
     rows = (
-        Venue.objects.filter(comune__iexact=name)
+        Venue.objects.alias(comune_lower=Lower("comune"))
+        .filter(comune_lower=name.lower())
+        .order_by()
         .values("comune")
         .annotate(lat=Avg("latitude"), lon=Avg("longitude"), n=Count("id"))
     )

@@ -183,12 +183,25 @@ def search_groups(data: dict) -> SearchResults:
 
 
 def _load(ids: list[int]) -> dict[int, Group]:
+    """The page's groups with venue, schedules and themes.
+
+    Themes come from the link table and one small theme query rather than a
+    prefetch: the directory runs this on every search and the prefetch machinery
+    costs more than the two queries themselves. `theme_list` holds them.
+    """
     if not ids:
         return {}
-    groups = (
-        Group.objects.filter(pk__in=ids).select_related("venue", "association").prefetch_related("themes", "schedules")
-    )
-    return {group.pk: group for group in groups}
+    query = Group.objects.filter(pk__in=ids).select_related("venue").prefetch_related("schedules")
+    groups = {group.pk: group for group in query}
+    links = list(Group.themes.through.objects.filter(group_id__in=ids).values_list("group_id", "theme_id"))
+    themes = Theme.objects.in_bulk({theme_id for _, theme_id in links})
+    for group in groups.values():
+        group.theme_list = []
+    for group_id, theme_id in links:
+        groups[group_id].theme_list.append(themes[theme_id])
+    for group in groups.values():
+        group.theme_list.sort(key=lambda theme: theme.name_it)
+    return groups
 
 
 def attach_next_meetings(groups: list[Group], count: int = NEXT_MEETINGS) -> None:
