@@ -73,7 +73,8 @@ def _from_gazetteer(name: str, folded: str) -> ResolvedPlace | None:
     place = Place.objects.filter(names__folded=folded).order_by("-population").first()
     if place is None:
         return None
-    return ResolvedPlace(place.name, place.latitude, place.longitude)
+    # Say the place back as the person wrote it: GeoNames names big cities in English (Rome, Milan).
+    return ResolvedPlace(name.strip(), place.latitude, place.longitude)
 
 
 def _from_geocoder(text: str) -> ResolvedPlace | None:

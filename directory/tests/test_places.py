@@ -83,3 +83,7 @@ def test_a_failing_geocoder_never_breaks_the_search(settings, client):
     response = client.get("/api/v1/groups?place=Luogo+Inesistente")
     assert response.status_code == 400
     assert "place" in response.json()["errors"]
+
+
+def test_a_city_is_named_back_as_the_person_wrote_it():
+    assert resolve_place("Milano").name == "Milano"
