@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scopes import coordinated_associations, editable_groups, has_back_office
 from directory.forms import ScheduleExceptionForm, ScheduleForm
 from directory.models import Association, Group, Meeting, Schedule, ScheduleException, Theme, Venue
-from directory.services import group_sync_meetings
+from directory.services import group_sync_meetings, venue_refresh_groups
 
 admin.site.site_header = _("Cerchio – amministrazione")
 admin.site.site_title = _("Cerchio")
@@ -116,6 +116,10 @@ class VenueAdmin(ScopedAdmin):
         if db_field.name == "association":
             kwargs["queryset"] = coordinated_associations(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        venue_refresh_groups(venue=obj)
 
 
 class ScheduleInline(admin.StackedInline):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory import recurrence
-from directory.models import PART_OF_DAY_BITS, Group, Meeting, PartOfDay, Schedule, ScheduleException
+from directory.models import PART_OF_DAY_BITS, Group, Meeting, PartOfDay, Schedule, ScheduleException, Venue
 from lib.text import fold
 
 # Past meetings stay as rows for attendance and statistics; this is how far back a
@@ -149,3 +149,9 @@ def group_refresh_search_fields(*, group: Group) -> None:
     Group.objects.filter(pk=group.pk).update(**values)
     for name, value in values.items():
         setattr(group, name, value)
+
+
+def venue_refresh_groups(*, venue: Venue) -> None:
+    """A venue moved or renamed: the groups meeting there get their search columns again."""
+    for group in venue.groups.all():
+        group_refresh_search_fields(group=group)

@@ -84,3 +84,29 @@ def test_facilitator_cannot_add_a_schedule_to_another_group(client, world, facil
     )
     assert response.status_code == 200  # the form is shown again with an error
     assert not group_y.schedules.exists()
+
+
+def test_moving_a_venue_moves_its_groups_in_the_search(client, world, coordinator_x, group_a):
+    from directory.search import GroupSearchForm, search_groups
+
+    client.force_login(coordinator_x)
+    venue = group_a.venue
+    response = client.post(
+        f"/it/admin/directory/venue/{venue.pk}/change/",
+        {
+            "association": venue.association_id,
+            "name": venue.name,
+            "address": venue.address,
+            "comune": "Bolzano",
+            "province": "BZ",
+            "latitude": "46.4983",
+            "longitude": "11.3548",
+            "transport_notes": "",
+        },
+    )
+    assert response.status_code == 302
+    group_a.refresh_from_db()
+    assert (group_a.latitude, group_a.longitude) == (46.4983, 11.3548)
+    form = GroupSearchForm({"lat": "46.4983", "lon": "11.3548", "radius_km": "5"})
+    assert form.is_valid()
+    assert [g.slug for g in search_groups(form.cleaned_data).groups] == ["gruppo-a"]
