@@ -67,6 +67,11 @@ class AuditedUserAdmin(UserAdmin):
         audit(AuditAction.DELETED, actor=request.user)
         user_erase(user=obj)
 
+    def delete_queryset(self, request, queryset):
+        # Bulk deletion erases each person completely, as a single deletion does.
+        for person in list(queryset):
+            self.delete_model(request, person)
+
 
 admin.site.unregister(User)
 admin.site.register(User, AuditedUserAdmin)

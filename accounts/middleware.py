@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff_role, requires_mfa
 
+# Only the demo's own staff accounts may skip the second factor, and only in demo mode.
+DEMO_USERNAME_PREFIX = "demo-"
+
 
 class SessionLifetimeMiddleware:
     """Staff sessions end after 30 idle minutes; every session ends after 12 hours."""
@@ -50,7 +53,7 @@ class RequireMFAMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not settings.CERCHIO_DEMO
+            and not (settings.CERCHIO_DEMO and user.username.startswith(DEMO_USERNAME_PREFIX))
             and not self._allowed(request.path)
             and requires_mfa(user)
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

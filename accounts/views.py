@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import EraseAccountForm, ProfileForm
 from accounts.models import Profile
-from accounts.roles import requires_mfa
+from accounts.roles import is_staff_role, requires_mfa
 from privacy.audit import audit
 from privacy.models import AuditAction
 from privacy.services import export_json, user_erase, user_export
@@ -58,6 +58,13 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 @reauthentication_required
 @require_http_methods(["GET", "POST"])
 def my_data_erase(request: HttpRequest) -> HttpResponse:
+    if is_staff_role(request.user):
+        # Staff accounts carry the history of who looked at whose data: the site
+        # administrator closes them, after handing over the role.
+        messages.warning(
+            request, _("Chi ha un ruolo nell'associazione chiede la chiusura dell'account all'amministratore.")
+        )
+        return redirect("accounts:my_data")
     form = EraseAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user

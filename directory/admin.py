@@ -8,6 +8,7 @@ not exist for them.
 import rules
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scopes import coordinated_associations, editable_groups, has_back_office
 from directory.forms import ScheduleExceptionForm, ScheduleForm
 from directory.models import Association, Group, Meeting, Schedule, ScheduleException, Theme, Venue
-from directory.services import group_sync_meetings, venue_refresh_groups
+from directory.services import group_refresh_search_fields, group_sync_meetings, venue_refresh_groups
+from privacy.audit import audit
+from privacy.models import AuditAction
 
+
+def _back_office_permission(request) -> bool:
+    # A role is enough to enter the back office; no separate "staff" switch to forget.
+    user = request.user
+    return user.is_active and (user.is_staff or has_back_office(user))
+
+
+admin.site.has_permission = _back_office_permission
 admin.site.site_header = _("Cerchio – amministrazione")
 admin.site.site_title = _("Cerchio")
 admin.site.index_title = _("Gestione della rete")
@@ -66,6 +77,39 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self._is_coordinator(request) and self._in_scope(request, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and has_back_office(request.user):
+            # The object exists but lies outside the person's scope: a refused access.
+            field = self.model._meta.get_field(from_field) if from_field else self.model._meta.pk
+            try:
+                exists = self.model._default_manager.filter(**{field.name: field.to_python(object_id)}).exists()
+            except (ValueError, ValidationError):
+                exists = False
+            if exists:
+                audit(AuditAction.AUTHORIZATION_FAILED, actor=request.user)
+        return obj
+
+
+class ScopedInline:
+    """Inlines follow the permissions of the object they sit in."""
+
+    def _parent_allows(self, request, obj) -> bool:
+        parent_admin = self.admin_site._registry[self.parent_model]
+        return parent_admin.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._parent_allows(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._parent_allows(request, obj)
 
 
 @admin.register(Theme)
@@ -122,7 +166,7 @@ class VenueAdmin(ScopedAdmin):
         venue_refresh_groups(venue=obj)
 
 
-class ScheduleInline(admin.StackedInline):
+class ScheduleInline(ScopedInline, admin.StackedInline):
     model = Schedule
     form = ScheduleForm
     extra = 0
@@ -164,7 +208,7 @@ class GroupAdmin(ScopedAdmin):
         if db_field.name == "association":
             kwargs["queryset"] = coordinated_associations(request.user)
         elif db_field.name == "venue":
-            kwargs["queryset"] = VenueAdmin(Venue, self.admin_site).scope(request)
+            kwargs["queryset"] = self.admin_site._registry[Venue].scope(request)
         elif db_field.name == "parent":
             kwargs["queryset"] = self.scope(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -174,10 +218,15 @@ class GroupAdmin(ScopedAdmin):
         group_sync_meetings(group=form.instance)
 
 
-class ScheduleExceptionInline(admin.TabularInline):
+class ScheduleExceptionInline(ScopedInline, admin.TabularInline):
     model = ScheduleException
     form = ScheduleExceptionForm
     extra = 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "new_venue":
+            kwargs["queryset"] = self.admin_site._registry[Venue].scope(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Schedule)
@@ -204,6 +253,17 @@ class ScheduleAdmin(ScopedAdmin):
         super().save_related(request, form, formsets, change)
         group_sync_meetings(group=form.instance.group)
 
+    def delete_model(self, request, obj):
+        group = obj.group
+        super().delete_model(request, obj)
+        group_refresh_search_fields(group=group)
+
+    def delete_queryset(self, request, queryset):
+        groups = list(Group.objects.filter(schedules__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for group in groups:
+            group_refresh_search_fields(group=group)
+
 
 @admin.register(Meeting)
 class MeetingAdmin(ScopedAdmin):
@@ -226,11 +286,14 @@ class MeetingAdmin(ScopedAdmin):
         return Meeting.objects.filter(group__in=editable_groups(request.user)).select_related("group")
 
     # Meetings follow from schedules and their exceptions; they are not edited one by one.
+    # Deleting is allowed only as part of deleting their group or schedule.
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

@@ -248,7 +248,7 @@ def seed_demo(*, today=None) -> dict:
         User = get_user_model()
         users = {}
         for email, role, _description in DEMO_USERS:
-            user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+            user, created = User.objects.get_or_create(username=f"demo-{role}", defaults={"email": email})
             user.is_staff = True
             user.is_superuser = role == "admin"
             user.set_password(DEMO_PASSWORD)

@@ -87,6 +87,21 @@ class ScheduleExceptionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        schedule = self.instance.schedule if self.instance.schedule_id else None
+        original = data.get("original_date")
+        if (
+            schedule is not None
+            and original
+            and not recurrence.occurrences(
+                rule=schedule.rrule,
+                starts_on=schedule.starts_on,
+                start_time=schedule.start_time,
+                tz=schedule.timezone,
+                window_start=original,
+                window_end=original,
+            )
+        ):
+            self.add_error("original_date", _("In questa data il gruppo non ha un incontro in calendario."))
         changed = data.get("new_date") or data.get("new_start_time") or data.get("new_venue")
         if data.get("kind") == ScheduleException.Kind.CHANGED and not changed:
             self.add_error("new_date", _("Indica la nuova data, la nuova ora o la sede diversa."))

@@ -152,7 +152,19 @@ class PartOfDay(models.TextChoices):
         return cls.EVENING
 
 
-PART_OF_DAY_BITS = {PartOfDay.MORNING: 1, PartOfDay.AFTERNOON: 2, PartOfDay.EVENING: 4}
+_PART_INDEX = {PartOfDay.MORNING: 0, PartOfDay.AFTERNOON: 1, PartOfDay.EVENING: 2}
+
+
+def slot_bit(isoweekday: int, part: str) -> int:
+    """One bit per (weekday, part of day): 21 bits, Monday morning first."""
+    return 1 << ((isoweekday - 1) * 3 + _PART_INDEX[part])
+
+
+def slots_mask(*, weekday: int | None = None, part: str | None = None) -> int:
+    """The slots a search accepts: "Tuesday evening" is one bit, "evening" seven."""
+    days = [weekday] if weekday else range(1, 8)
+    parts = [part] if part else list(_PART_INDEX)
+    return sum(slot_bit(day, each) for day in days for each in parts)
 
 
 class GroupQuerySet(models.QuerySet):
@@ -217,11 +229,13 @@ class Group(models.Model):
 
     # Search columns, derived by services.group_refresh_search_fields so that the
     # directory search is one indexed query: coordinates copied from the venue,
-    # weekday and part-of-day bitmasks of upcoming meetings, folded search text.
+    # weekday and (weekday, part-of-day) bitmasks of upcoming meetings, folded search text.
     latitude = models.FloatField(null=True, blank=True, editable=False)
     longitude = models.FloatField(null=True, blank=True, editable=False)
     meeting_weekdays = models.PositiveSmallIntegerField(default=0, editable=False)
-    meeting_parts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # (weekday, part of day) pairs, so "Tuesday evening" never matches a group that
+    # meets on Tuesday morning and Thursday evening.
+    meeting_slots = models.PositiveIntegerField(default=0, editable=False)
     search_text = models.TextField(blank=True, editable=False)
 
     objects = GroupQuerySet.as_manager()

@@ -76,8 +76,12 @@ def validate(rule: str) -> str:
             number and not (number.lstrip("-").isdigit() and 1 <= abs(int(number)) <= 5)
         ):
             raise InvalidRule(item)
+    if "UNTIL" in parts and not parts["UNTIL"].endswith("Z"):
+        # With a time zone on DTSTART, RFC 5545 wants UNTIL in UTC ("…T235959Z").
+        raise InvalidRule("UNTIL must be a UTC date-time")
+    # Bounded probe: an impossible rule (30 February) would otherwise be searched to year 9999.
     probe = du_rrule.rrulestr(f"RRULE:{rule}", dtstart=datetime(2000, 1, 1))
-    if probe.after(datetime(2000, 1, 1), inc=True) is None:
+    if probe.replace(count=None, until=datetime(2008, 12, 31)).after(datetime(2000, 1, 1), inc=True) is None:
         raise InvalidRule("the rule gives no dates")
     return ";".join(f"{key}={value}" for key, value in parts.items())
 

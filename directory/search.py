@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory import recurrence
-from directory.models import PART_OF_DAY_BITS, Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue
+from directory.models import Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue, slots_mask
 from directory.places import ResolvedPlace, resolve_place
 from lib.geo import bounding_box, distance_km
 from lib.text import fold
@@ -125,12 +125,12 @@ def _filtered(data: dict):
     if data.get("q"):
         for word in fold(data["q"]).split()[:8]:
             groups = groups.filter(search_text__contains=word)
-    if data.get("weekday"):
+    if data.get("part_of_day"):
+        mask = slots_mask(weekday=data.get("weekday"), part=data["part_of_day"])
+        groups = groups.alias(slot_match=F("meeting_slots").bitand(mask)).filter(slot_match__gt=0)
+    elif data.get("weekday"):
         bit = recurrence.weekday_bit(data["weekday"])
         groups = groups.alias(weekday_match=F("meeting_weekdays").bitand(bit)).filter(weekday_match=bit)
-    if data.get("part_of_day"):
-        bit = PART_OF_DAY_BITS[data["part_of_day"]]
-        groups = groups.alias(part_match=F("meeting_parts").bitand(bit)).filter(part_match=bit)
     if data.get("format"):
         groups = groups.with_format(data["format"])
     if data.get("audience"):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory import recurrence
-from directory.models import PART_OF_DAY_BITS, Group, Meeting, PartOfDay, Schedule, ScheduleException, Venue
+from directory.models import Group, Meeting, PartOfDay, Schedule, ScheduleException, Venue, slot_bit
 from lib.text import fold
 
 # Past meetings stay as rows for attendance and statistics; this is how far back a
@@ -120,13 +120,13 @@ def meetings_refresh_all(*, today: date | None = None) -> int:
 
 def search_fields_for(*, group: Group, upcoming: list[Meeting]) -> dict:
     """The derived search columns of a group, from its venue, themes and meetings."""
-    weekdays = parts = 0
+    weekdays = slots = 0
     for meeting in upcoming:
         if meeting.is_cancelled:
             continue
         local = meeting.starts_at.astimezone(ZoneInfo(meeting.schedule.timezone))
         weekdays |= recurrence.weekday_bit(local.isoweekday())
-        parts |= PART_OF_DAY_BITS[PartOfDay.of(local.hour)]
+        slots |= slot_bit(local.isoweekday(), PartOfDay.of(local.hour))
     venue = group.venue
     words = [group.name, group.description, venue.comune if venue else "", venue.name if venue else ""]
     for theme in group.themes.all():
@@ -135,7 +135,7 @@ def search_fields_for(*, group: Group, upcoming: list[Meeting]) -> dict:
         "latitude": venue.latitude if venue else None,
         "longitude": venue.longitude if venue else None,
         "meeting_weekdays": weekdays,
-        "meeting_parts": parts,
+        "meeting_slots": slots,
         "search_text": fold(" ".join(word for word in words if word)),
     }
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from privacy.audit import audit
-from privacy.models import AuditAction
+from privacy.models import AuditAction, AuditEvent
 from privacy.registry import REGISTRY
 
 
@@ -46,14 +46,24 @@ def export_json(data: dict) -> str:
 def user_erase(*, user) -> None:
     """Delete a person and every trace of them, audit log included."""
     from allauth.usersessions.models import UserSession
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
 
     session_keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=session_keys).delete()
+    # What this person did to other people's data stays accountable, without naming them;
+    # queryset updates and deletes bypass AuditEvent's guards: erasure is the sanctioned exception.
+    AuditEvent.objects.filter(actor=user).exclude(subject=user).update(actor=None)
     for label, entry in REGISTRY.items():
         if label == "auth.user":
             continue
-        # Queryset deletes bypass AuditEvent.delete(): erasure is the sanctioned exception.
         _rows_of(user, entry).delete()
+    # Back-office history about the person (their account, and rows whose title names them).
+    LogEntry.objects.filter(
+        Q(content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(user.pk))
+        | Q(object_repr__icontains=user.email or user.username)
+        | Q(object_repr__icontains=user.username)
+    ).delete()
     get_user_model().objects.filter(pk=user.pk).delete()
     # Record that an erasure happened, with no reference to the person.
     audit(AuditAction.DELETED, target=None)

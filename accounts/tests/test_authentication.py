@@ -178,13 +178,23 @@ def test_a_participant_is_not_asked_for_a_second_factor(client, participant):
     assert response.status_code == 200
 
 
-def test_in_demo_mode_a_coordinator_without_a_second_factor_is_let_through(client, new_coordinator, settings):
+def test_in_demo_mode_the_demo_coordinator_without_a_second_factor_is_let_through(client, new_coordinator, settings):
     settings.CERCHIO_DEMO = True
+    type(new_coordinator).objects.filter(pk=new_coordinator.pk).update(username="demo-coordinator")
     _login(client, new_coordinator.email, PASSWORD)
 
     response = client.get("/it/")
 
     assert response.status_code == 200
+
+
+def test_in_demo_mode_other_coordinators_still_need_a_second_factor(client, new_coordinator, settings):
+    settings.CERCHIO_DEMO = True
+    _login(client, new_coordinator.email, PASSWORD)
+
+    response = client.get("/it/")
+
+    assert response.status_code == 302
 
 
 # --- 4. Signing in with a second factor --------------------------------------------------------

@@ -110,3 +110,66 @@ def test_moving_a_venue_moves_its_groups_in_the_search(client, world, coordinato
     form = GroupSearchForm({"lat": "46.4983", "lon": "11.3548", "radius_km": "5"})
     assert form.is_valid()
     assert [g.slug for g in search_groups(form.cleaned_data).groups] == ["gruppo-a"]
+
+
+def test_coordinator_cancels_a_meeting_from_the_schedule_page(client, world, coordinator_x, group_a):
+    from datetime import date
+
+    from directory.models import Schedule
+
+    client.force_login(coordinator_x)
+    schedule = Schedule.objects.get(pk=world["schedule_a"])
+    page = client.get(f"/it/admin/directory/schedule/{schedule.pk}/change/").content.decode()
+    assert "exceptions-TOTAL_FORMS" in page
+    response = client.post(
+        f"/it/admin/directory/schedule/{schedule.pk}/change/",
+        {
+            "group": group_a.pk,
+            "pattern": "weekly",
+            "weekday": "2",
+            "rrule": "",
+            "starts_on": "2026-01-01",
+            "start_time": "20:30",
+            "duration_minutes": "120",
+            "timezone": "Europe/Rome",
+            "exceptions-TOTAL_FORMS": "1",
+            "exceptions-INITIAL_FORMS": "0",
+            "exceptions-0-original_date": "2026-12-01",
+            "exceptions-0-kind": "cancelled",
+            "exceptions-0-public_note": "Festività",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert schedule.meetings.get(original_start__date=date(2026, 12, 1)).is_cancelled
+
+
+def test_coordinator_deletes_a_group_with_its_meetings(client, world, coordinator_x, group_b):
+    from directory.models import Meeting, Schedule
+
+    Schedule.objects.create(group=group_b, rrule="FREQ=WEEKLY;BYDAY=MO", starts_on="2026-01-01", start_time="18:00")
+    from directory.services import group_sync_meetings
+
+    group_sync_meetings(group=group_b)
+    assert Meeting.objects.filter(group=group_b).exists()
+    client.force_login(coordinator_x)
+    response = client.post(f"/it/admin/directory/group/{group_b.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not type(group_b).objects.filter(pk=group_b.pk).exists()
+
+
+def test_looking_at_another_groups_page_is_logged(client, world, facilitator_b, group_a):
+    from privacy.models import AuditAction, AuditEvent
+
+    client.force_login(facilitator_b)
+    assert client.get(f"/it/admin/directory/group/{group_a.pk}/change/").status_code == 302
+    assert AuditEvent.objects.filter(action=AuditAction.AUTHORIZATION_FAILED, actor=facilitator_b).exists()
+
+
+def test_a_role_is_enough_to_enter_the_back_office(client, group_a):
+    from accounts.models import GroupMembership
+    from conftest import _user
+
+    user = _user("senza.staff@example.org")
+    GroupMembership.objects.create(user=user, group=group_a, role="facilitator")
+    client.force_login(user)
+    assert client.get("/it/admin/directory/group/").status_code == 200

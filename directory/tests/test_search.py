@@ -166,3 +166,19 @@ def test_bad_filters_are_explained_on_the_field(params, field):
     form = GroupSearchForm(params)
     assert not form.is_valid()
     assert field in form.errors
+
+
+def test_weekday_and_part_of_day_combine_on_the_same_meeting():
+    make_group(slug="mar-mattina-gio-sera", rule="FREQ=WEEKLY;BYDAY=TU", at=time(10, 0), today=TODAY)
+    group = make_group(slug="martedi-sera", rule="FREQ=WEEKLY;BYDAY=TU", at=time(20, 30), today=TODAY)
+    other = make_group(slug="due-orari", rule="FREQ=WEEKLY;BYDAY=TU", at=time(10, 0), today=TODAY)
+    from directory.models import Schedule
+    from directory.services import group_sync_meetings
+
+    Schedule.objects.create(
+        group=other, rrule="FREQ=WEEKLY;BYDAY=TH", starts_on=date(2025, 1, 1), start_time=time(20, 30)
+    )
+    group_sync_meetings(group=other, today=TODAY)
+    assert slugs(search(weekday=2, part_of_day="evening")) == [group.slug]
+    assert sorted(slugs(search(weekday=4, part_of_day="evening"))) == ["due-orari"]
+    assert sorted(slugs(search(part_of_day="morning"))) == ["due-orari", "mar-mattina-gio-sera"]

@@ -9,7 +9,7 @@ from directory.services import group_sync_meetings, search_fields_for
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_COLUMNS = ["latitude", "longitude", "meeting_weekdays", "meeting_parts", "search_text"]
+SEARCH_COLUMNS = ["latitude", "longitude", "meeting_weekdays", "meeting_slots", "search_text"]
 
 
 def synthetic_groups():

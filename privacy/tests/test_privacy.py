@@ -182,3 +182,55 @@ def test_an_administrator_looking_at_an_account_is_logged(client, site_admin, pa
     client.force_login(site_admin)
     assert client.get(f"/it/admin/auth/user/{participant.pk}/change/").status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.VIEWED, actor=site_admin, subject=participant).exists()
+
+
+def test_erasure_removes_back_office_history_about_the_person(client, site_admin, participant):
+    from django.contrib.admin.models import LogEntry
+
+    client.force_login(site_admin)
+    response = client.post(
+        f"/it/admin/auth/user/{participant.pk}/change/",
+        {
+            "username": participant.username,
+            "email": participant.email,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert LogEntry.objects.filter(object_id=str(participant.pk)).exists()
+    user_erase(user=participant)
+    assert "lupo.solitario@example.org" not in all_text_in_database()
+
+
+def test_a_staff_member_who_erases_keeps_the_trail_of_what_they_saw(facilitator_a, participant):
+    event = audit(AuditAction.VIEWED, actor=facilitator_a, subject=participant)
+    user_erase(user=facilitator_a)
+    event = AuditEvent.objects.get(pk=event.pk)
+    assert event.actor_id is None and event.subject_id == participant.pk
+
+
+def test_staff_cannot_erase_themselves_from_the_website(client, facilitator_a):
+    from conftest import PASSWORD
+
+    client.force_login(facilitator_a)
+    reauth = client.get("/it/accounts/my-data/erase/").url
+    client.post(reauth, {"password": PASSWORD})
+    response = client.post("/it/accounts/my-data/erase/", {"confirm": "CANCELLA"})
+    assert response.status_code == 302 and response.url.endswith("/my-data/")
+    assert type(facilitator_a).objects.filter(pk=facilitator_a.pk).exists()
+
+
+def test_bulk_deleting_accounts_erases_each_person(client, site_admin, participant):
+    client.force_login(site_admin)
+    audit(AuditAction.VIEWED, actor=site_admin, subject=participant)
+    response = client.post(
+        "/it/admin/auth/user/",
+        {"action": "delete_selected", "_selected_action": [participant.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(subject_id=participant.pk).exists()
+    assert "lupo.solitario@example.org" not in all_text_in_database()
