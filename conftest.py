@@ -1,7 +1,6 @@
 """Shared fixtures: fast hashing, the gazetteer loaded once, and the personas."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -9,9 +8,9 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.contrib.auth import get_user_model
 
 from accounts.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
+from accounts.services import account_create
 from directory.places import load_gazetteer
 from directory.tests.factories import AssociationFactory, GroupFactory
 
@@ -32,9 +31,7 @@ PASSWORD = "pw-for-tests"
 
 
 def _user(email: str, **extra):
-    user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD, **extra)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    return account_create(email=email, password=PASSWORD, **extra)
 
 
 def enrol_totp(user) -> str:

@@ -2,6 +2,8 @@ import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from privacy.sealing import claim, seal, unseal
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user):
@@ -10,3 +12,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return True
+
+    def clean_email(self, email: str) -> str:
+        # Every address a form accepts is sealed before allauth stores or compares it.
+        return seal(super().clean_email(email))
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            claim(user=user)
+        return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # The real address is decrypted only here, to hand the message to the mail server.
+        super().send_mail(template_prefix, unseal(email), context)

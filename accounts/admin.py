@@ -8,6 +8,7 @@ from accounts.scopes import coordinated_associations, editable_groups
 from directory.admin import ScopedAdmin
 from privacy.audit import audit
 from privacy.models import AuditAction
+from privacy.sealing import claim, seal
 from privacy.services import user_erase
 
 
@@ -60,7 +61,9 @@ class AuditedUserAdmin(UserAdmin):
         return response
 
     def save_model(self, request, obj, form, change):
+        obj.email = seal(obj.email) if obj.email else obj.email  # never stored in clear
         super().save_model(request, obj, form, change)
+        claim(user=obj)
         audit(AuditAction.CHANGED, actor=request.user, subject=obj, target=obj)
 
     def delete_model(self, request, obj):

@@ -1,7 +1,16 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
+from privacy.sealing import pseudo_for
+
+
+class LoginForm(AllauthLoginForm):
+    def clean_login(self) -> str:
+        # Accounts are found by the sealed form of the address, never the address itself.
+        login = super().clean_login()
+        return pseudo_for(login) if "@" in login else login
 
 
 class ProfileForm(forms.ModelForm):

@@ -195,6 +195,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # after a reset the person signs in again, MFA included
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -268,7 +269,7 @@ CERCHIO_RETENTION_DAYS = {
     "audit_log": env_int("CERCHIO_RETENTION_AUDIT_DAYS", 365),
     "inactive_participant": env_int("CERCHIO_RETENTION_INACTIVE_PARTICIPANT_DAYS", 730),
     "user_session": env_int("CERCHIO_RETENTION_SESSION_DAYS", 30),
-    "referrer": env_int("CERCHIO_RETENTION_REFERRER_DAYS", 730),
+    "unclaimed_email": env_int("CERCHIO_RETENTION_UNCLAIMED_EMAIL_DAYS", 1),
 }
 if PRODUCTION and CERCHIO_DEMO:
     raise ImproperlyConfigured("Demo mode cannot be used with CERCHIO_ENV=production")

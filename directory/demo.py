@@ -101,12 +101,12 @@ def seed_demo(*, today=None) -> dict:
     """Create or update the demo network. Safe to run again: nothing is duplicated."""
     from datetime import date
 
-    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.utils import timezone
 
     from accounts.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
+    from accounts.services import account_create
     from directory import recurrence
     from directory.models import (
         Association,
@@ -248,12 +248,13 @@ def seed_demo(*, today=None) -> dict:
         User = get_user_model()
         users = {}
         for email, role, _description in DEMO_USERS:
-            user, created = User.objects.get_or_create(username=f"demo-{role}", defaults={"email": email})
+            user = User.objects.filter(username=f"demo-{role}").first()
+            if user is None:
+                user = account_create(email=email, password=DEMO_PASSWORD, username=f"demo-{role}")
             user.is_staff = True
             user.is_superuser = role == "admin"
             user.set_password(DEMO_PASSWORD)
             user.save()
-            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             users[role] = user
         AssociationMembership.objects.get_or_create(
             user=users["coordinator"], association=association, role=AssociationRole.COORDINATOR

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy.fields import EncryptedTextField
+
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("accesso")
@@ -63,3 +65,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are removed only by erasure and retention")
+
+
+class SealedEmail(models.Model):
+    """An e-mail address kept encrypted, found through a keyed hash.
+
+    Accounts store only `pseudo` (a keyed hash shaped like an address) as their
+    login e-mail, so a database dump shows no address in clear; the real one is
+    decrypted only to send a message.
+    """
+
+    pseudo = models.CharField(max_length=120, unique=True)
+    address = EncryptedTextField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="sealed_emails"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indirizzo e-mail cifrato")
+        verbose_name_plural = _("indirizzi e-mail cifrati")
+
+    def __str__(self) -> str:
+        return self.pseudo

@@ -18,6 +18,7 @@ class PersonalData:
     # Retention: the CERCHIO_RETENTION_DAYS key and the date field it counts from.
     retention: str | None = None
     retention_field: str | None = None
+    retention_filter: tuple = ()
     why: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -40,6 +41,15 @@ def register(label: str, *, owners: tuple[str, ...], export_fields: tuple[str, .
     REGISTRY[label] = PersonalData(label=label, owners=owners, export_fields=export_fields, **options)
 
 
+register(
+    "privacy.sealedemail",
+    owners=("user",),
+    export_fields=("address", "created_at"),
+    retention="unclaimed_email",
+    retention_field="created_at",
+    retention_filter=(("user__isnull", True),),
+    why="login e-mail addresses, encrypted; addresses typed for no account are kept one day",
+)
 register(
     "auth.user",
     owners=("pk",),

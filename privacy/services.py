@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from privacy.audit import audit
-from privacy.models import AuditAction, AuditEvent
+from privacy.models import AuditAction, AuditEvent, SealedEmail
 from privacy.registry import REGISTRY
+from privacy.sealing import unseal
 
 
 def _rows_of(user, entry):
@@ -31,6 +32,9 @@ def user_export(*, user, by) -> dict:
     }
     for label, entry in REGISTRY.items():
         rows = list(_rows_of(user, entry).values(*entry.export_fields))
+        for row in rows:
+            if "email" in row:
+                row["email"] = unseal(row["email"])  # the person gets their address, not its hash
         data["data"][label] = rows
     audit(AuditAction.EXPORTED, actor=by, subject=user)
     return data
@@ -54,6 +58,10 @@ def user_erase(*, user) -> None:
     # What this person did to other people's data stays accountable, without naming them;
     # queryset updates and deletes bypass AuditEvent's guards: erasure is the sanctioned exception.
     AuditEvent.objects.filter(actor=user).exclude(subject=user).update(actor=None)
+    from allauth.account.models import EmailAddress
+
+    pseudos = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {user.email}
+    SealedEmail.objects.filter(pseudo__in=pseudos).delete()
     for label, entry in REGISTRY.items():
         if label == "auth.user":
             continue
@@ -87,7 +95,8 @@ def purge_expired(*, now=None) -> dict[str, int]:
         if not entry.retention:
             continue
         cutoff = now - timedelta(days=days[entry.retention])
-        counts[label], _ = entry.model.objects.filter(**{f"{entry.retention_field}__lt": cutoff}).delete()
+        expired = entry.model.objects.filter(**{f"{entry.retention_field}__lt": cutoff}, **dict(entry.retention_filter))
+        counts[label], _ = expired.delete()
     counts["sessions.session"], _ = Session.objects.filter(expire_date__lt=now).delete()
     cutoff = now - timedelta(days=days["inactive_participant"])
     inactive = get_user_model().objects.filter(

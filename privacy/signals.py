@@ -1,6 +1,6 @@
 """Authentication events go to the audit log."""
 
-from allauth.account.signals import password_changed, password_reset
+from allauth.account.signals import email_added, password_changed, password_reset
 from allauth.mfa.signals import authentication_failed as mfa_authentication_failed
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.auth import get_user_model
@@ -9,6 +9,7 @@ from django.dispatch import receiver
 
 from privacy.audit import audit
 from privacy.models import AuditAction
+from privacy.sealing import claim, pseudo_for
 
 
 @receiver(user_logged_in)
@@ -26,8 +27,13 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     # Only a reference to an existing account is kept, never the address typed.
     email = credentials.get("email") or credentials.get("username") or ""
-    subject = get_user_model().objects.filter(email__iexact=email).first() if email else None
+    subject = get_user_model().objects.filter(email=pseudo_for(email)).first() if "@" in email else None
     audit(AuditAction.LOGIN_FAILED, subject=subject)
+
+
+@receiver(email_added)
+def _email_added(sender, request, user, email_address, **kwargs):
+    claim(user=user)
 
 
 @receiver(mfa_authentication_failed)

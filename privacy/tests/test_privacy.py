@@ -234,3 +234,20 @@ def test_bulk_deleting_accounts_erases_each_person(client, site_admin, participa
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(subject_id=participant.pk).exists()
     assert "lupo.solitario@example.org" not in all_text_in_database()
+
+
+def test_login_addresses_are_not_in_clear_in_the_database(participant, site_admin):
+    dump = all_text_in_database()
+    assert "lupo.solitario@example.org" not in dump
+    assert "admin@example.org" not in dump
+    assert "@sealed.cerchio.invalid" in dump
+
+
+def test_unclaimed_addresses_are_forgotten_after_a_day(client, db):
+    from privacy.models import SealedEmail
+
+    client.post("/it/accounts/password/reset/", {"email": "nessuno@example.org"})
+    assert SealedEmail.objects.filter(user__isnull=True).count() == 1
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        purge_expired()
+    assert not SealedEmail.objects.filter(user__isnull=True).exists()
