@@ -91,3 +91,22 @@ def test_profile_form_never_fails_on_hostile_input(client, participant, nickname
     client.force_login(participant)
     response = client.post("/it/accounts/profile/", {"nickname": nickname, "phone": phone})
     assert response.status_code in (200, 302)
+
+
+def test_a_person_sees_their_own_address_in_clear_on_the_email_page(client, participant):
+    client.force_login(participant)
+    body = client.get("/it/accounts/email/").content.decode()
+    assert "lupo.solitario@example.org" in body
+    assert "sealed.cerchio.invalid</label>" not in body
+
+
+def test_adding_an_address_stores_it_sealed(client, participant):
+    from allauth.account.models import EmailAddress
+
+    from privacy.sealing import pseudo_for
+
+    client.force_login(participant)
+    response = client.post("/it/accounts/email/", {"action_add": "", "email": "secondo@example.org"})
+    assert response.status_code == 302
+    assert EmailAddress.objects.filter(user=participant, email=pseudo_for("secondo@example.org")).exists()
+    assert not EmailAddress.objects.filter(email="secondo@example.org").exists()
