@@ -15,7 +15,7 @@ from lib.geo import bounding_box, distance_km
 from lib.text import fold
 
 DEFAULT_RADIUS_KM = 25
-MAX_RADIUS_KM = 300
+MAX_RADIUS_KM = 100  # the widest choice on the page; wider searches scan too much of Italy
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 NEXT_MEETINGS = 6

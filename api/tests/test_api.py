@@ -122,3 +122,12 @@ def test_page_size_is_capped_and_paging_works(client):
 
 def test_only_get_is_allowed(client):
     assert client.post("/api/v1/groups").status_code == 405
+
+
+def test_radius_is_capped_at_the_documented_maximum(client, spec):
+    maximum = next(p for p in spec["paths"]["/groups"]["get"]["parameters"] if p["name"] == "radius_km")["schema"][
+        "maximum"
+    ]
+    assert client.get(f"/api/v1/groups?place=Trento&radius_km={maximum}").status_code == 200
+    response = client.get(f"/api/v1/groups?place=Trento&radius_km={maximum + 1}")
+    assert response.status_code == 400 and "radius_km" in response.json()["errors"]
