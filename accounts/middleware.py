@@ -56,8 +56,9 @@ class RequireMFAMiddleware:
             and not (settings.CERCHIO_DEMO and user.username.startswith(DEMO_USERNAME_PREFIX))
             and not self._allowed(request.path)
             and requires_mfa(user)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).exists()
+            and not Authenticator.objects.filter(
+                user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+            ).exists()
         ):
             messages.warning(request, _("Per il tuo ruolo serve la verifica in due passaggi: attivala ora."))
             return redirect("mfa_activate_totp")

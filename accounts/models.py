@@ -30,7 +30,8 @@ class Profile(models.Model):
     nickname = models.CharField(_("nome o nome di fantasia"), max_length=60, blank=True)
     phone = EncryptedTextField(_("telefono"), blank=True)
     organisation = models.CharField(_("servizio o ente"), max_length=120, blank=True)
-    notes = EncryptedTextField(_("note"), blank=True)
+    # How and when the person likes to be contacted; never health details or what was said in a group.
+    notes = EncryptedTextField(_("preferenze di contatto"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,26 +11,39 @@ from privacy.audit import audit
 from privacy.models import AuditAction
 
 
-def _error(request, status: int, title: str, message: str):
+def _error(request, status: int, code: str, title: str, message: str):
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": title, "detail": message}, status=status)
+        # The same shape as the API's own errors: a stable code and a message to show.
+        return JsonResponse({"error": code, "detail": message}, status=status)
     return render(request, "error.html", {"status": status, "title": title, "message": message}, status=status)
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, _("Richiesta non valida"), _("Controlla l'indirizzo o i dati inviati."))
+    return _error(request, 400, "bad_request", _("Richiesta non valida"), _("Controlla l'indirizzo o i dati inviati."))
 
 
 def permission_denied(request, exception=None):
     audit(AuditAction.AUTHORIZATION_FAILED, actor=getattr(request, "user", None))
-    return _error(request, 403, _("Accesso non consentito"), _("Non hai i permessi per vedere questa pagina."))
+    return _error(
+        request, 403, "forbidden", _("Accesso non consentito"), _("Non hai i permessi per vedere questa pagina.")
+    )
 
 
 def page_not_found(request, exception=None):
     return _error(
-        request, 404, _("Pagina non trovata"), _("La pagina che cerchi non esiste o il gruppo non è più elencato.")
+        request,
+        404,
+        "not_found",
+        _("Pagina non trovata"),
+        _("La pagina che cerchi non esiste o il gruppo non è più elencato."),
     )
 
 
 def server_error(request):
-    return _error(request, 500, _("Qualcosa non ha funzionato"), _("È un problema nostro. Riprova tra qualche minuto."))
+    return _error(
+        request,
+        500,
+        "server_error",
+        _("Qualcosa non ha funzionato"),
+        _("È un problema nostro. Riprova tra qualche minuto."),
+    )

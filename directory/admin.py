@@ -45,11 +45,19 @@ class ScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return self.scope(request)
 
+    # The admin asks these for every model on every page: answer once per request.
     def _is_coordinator(self, request) -> bool:
-        return coordinated_associations(request.user).exists()
+        if not hasattr(request, "_cerchio_is_coordinator"):
+            request._cerchio_is_coordinator = coordinated_associations(request.user).exists()
+        return request._cerchio_is_coordinator
+
+    def _has_back_office(self, request) -> bool:
+        if not hasattr(request, "_cerchio_back_office"):
+            request._cerchio_back_office = has_back_office(request.user)
+        return request._cerchio_back_office
 
     def has_module_permission(self, request) -> bool:
-        if not has_back_office(request.user):
+        if not self._has_back_office(request):
             return False
         return not self.coordinators_only or self._is_coordinator(request)
 
@@ -80,7 +88,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
-        if obj is None and has_back_office(request.user):
+        if obj is None and self._has_back_office(request):
             # The object exists but lies outside the person's scope: a refused access.
             field = self.model._meta.get_field(from_field) if from_field else self.model._meta.pk
             try:
@@ -239,7 +247,7 @@ class ScheduleAdmin(ScopedAdmin):
         return Schedule.objects.filter(group__in=editable_groups(request.user)).select_related("group")
 
     def has_add_permission(self, request):
-        return has_back_office(request.user)
+        return self._has_back_office(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "group":

@@ -11,7 +11,7 @@ from directory import recurrence
 from directory.models import Group, Meeting, Venue
 
 
-def _location(venue: Venue | None, group: Group) -> str:
+def _location(venue: Venue | None) -> str:
     if venue is None:
         return _("Online: il link arriva dall'associazione")
     return f"{venue.name}, {venue.address}, {venue.comune} ({venue.province})"
@@ -47,7 +47,7 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
         series.add("dtstart", first[0])
         series.add("dtend", first[0] + duration)
         series.add("rrule", vRecur.from_ical(schedule.rrule))
-        series.add("location", _location(group.venue, group))
+        series.add("location", _location(group.venue))
         series.add("description", description)
         series.add("url", page_url)
         series.add("dtstamp", group.updated_at)
@@ -64,7 +64,7 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
                 moved.add("summary", group.name)
                 moved.add("dtstart", meeting.starts_at.astimezone(zone))
                 moved.add("dtend", meeting.ends_at.astimezone(zone))
-                moved.add("location", _location(meeting.venue, group))
+                moved.add("location", _location(meeting.venue))
                 moved.add("description", meeting.note or description)
                 moved.add("url", page_url)
                 moved.add("dtstamp", group.updated_at)

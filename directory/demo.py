@@ -90,16 +90,9 @@ DEMO_USERS = [
 ]
 
 
-def _time(value: str):
-    from datetime import time
-
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
-
-
 def seed_demo(*, today=None) -> dict:
     """Create or update the demo network. Safe to run again: nothing is duplicated."""
-    from datetime import date
+    from datetime import date, time
 
     from django.contrib.auth import get_user_model
     from django.db import transaction
@@ -207,7 +200,7 @@ def seed_demo(*, today=None) -> dict:
                     group=group,
                     rrule=rule,
                     starts_on=date(2025, 9, 1),
-                    start_time=_time(start),
+                    start_time=time.fromisoformat(start),
                     duration_minutes=minutes,
                 )
             groups.append(group)
@@ -238,7 +231,7 @@ def seed_demo(*, today=None) -> dict:
                         schedule=schedule,
                         original_date=target,
                         kind=kind,
-                        new_start_time=_time("18:00"),
+                        new_start_time=time(18, 0),
                         new_venue=venues["Trento"][1],
                         public_note="Questa volta ci troviamo prima e in un'altra sala.",
                     )

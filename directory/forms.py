@@ -13,7 +13,7 @@ PATTERN_CHOICES = [
     (recurrence.Pattern.MONTHLY, _("certe settimane del mese (per esempio il 2° e il 4° martedì)")),
     (recurrence.Pattern.CUSTOM, _("regola personalizzata (RFC 5545)")),
 ]
-ORDINAL_CHOICES = [(1, _("1°")), (2, _("2°")), (3, _("3°")), (4, _("4°")), (-1, _("ultimo"))]
+ORDINAL_CHOICES = list(recurrence.ORDINALS.items())
 
 
 class ScheduleForm(forms.ModelForm):

@@ -276,10 +276,6 @@ class Group(models.Model):
             return self.theme_list
         return list(self.themes.all())
 
-    @property
-    def is_public(self) -> bool:
-        return self.status in (GroupStatus.ACTIVE, GroupStatus.PROMOTING)
-
 
 class Schedule(models.Model):
     """When a group meets: an RFC 5545 recurrence rule in the group's local time."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg
 from django.db.models.functions import Lower
 from django.utils.module_loading import import_string
 
@@ -61,7 +61,7 @@ def _from_venues(name: str, folded: str) -> ResolvedPlace | None:
         .filter(comune_lower=name.lower())
         .order_by()
         .values("comune")
-        .annotate(lat=Avg("latitude"), lon=Avg("longitude"), n=Count("id"))
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
     )
     for row in rows:
         if fold(row["comune"]) == folded:

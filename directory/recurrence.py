@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du_rrule
 from django.utils.dates import WEEKDAYS
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]  # index 0 = Monday
@@ -118,14 +118,18 @@ def friendly(rule: str) -> FriendlyRule:
     return FriendlyRule(Pattern.CUSTOM)
 
 
+# The weeks of the month a group can meet in; the schedule form offers the same labels.
+ORDINALS = {
+    1: pgettext_lazy("ordinal", "1°"),
+    2: pgettext_lazy("ordinal", "2°"),
+    3: pgettext_lazy("ordinal", "3°"),
+    4: pgettext_lazy("ordinal", "4°"),
+    -1: pgettext_lazy("ordinal", "ultimo"),
+}
+
+
 def _ordinal(number: int) -> str:
-    return {
-        1: pgettext("ordinal", "1°"),
-        2: pgettext("ordinal", "2°"),
-        3: pgettext("ordinal", "3°"),
-        4: pgettext("ordinal", "4°"),
-        -1: pgettext("ordinal", "ultimo"),
-    }[number]
+    return str(ORDINALS[number])
 
 
 def _join(items: list[str]) -> str:

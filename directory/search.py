@@ -1,6 +1,6 @@
 """The directory search, shared by the public pages and the API."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
 from django.db import connections
@@ -107,7 +107,6 @@ class SearchResults:
     page_size: int
     origin: ResolvedPlace | None = None
     radius_km: float | None = None
-    filters: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> int:

@@ -73,8 +73,7 @@ def _window_start(today: date) -> datetime:
     )
 
 
-@transaction.atomic
-def schedule_sync_meetings(*, schedule: Schedule, today: date | None = None) -> None:
+def _sync_rows(*, schedule: Schedule, today: date | None) -> None:
     """Make the schedule's meeting rows match its rule and exceptions.
 
     Safe to run any number of times: rows are matched on their original start,
@@ -98,21 +97,20 @@ def schedule_sync_meetings(*, schedule: Schedule, today: date | None = None) -> 
         Meeting.objects.bulk_update(to_update, [name.removesuffix("_id") for name in fields])
     if existing:
         Meeting.objects.filter(pk__in=[m.pk for m in existing.values()]).delete()
-    group_refresh_search_fields(group=schedule.group)
 
 
+@transaction.atomic
 def group_sync_meetings(*, group: Group, today: date | None = None) -> None:
-    """Resync every schedule of a group, and drop meetings of deleted schedules."""
-    with transaction.atomic():
-        for schedule in group.schedules.select_related("group").prefetch_related("exceptions"):
-            schedule_sync_meetings(schedule=schedule, today=today)
-        group_refresh_search_fields(group=group)
+    """Resync the meeting rows of every schedule of a group, then its search columns once."""
+    for schedule in group.schedules.select_related("group").prefetch_related("exceptions"):
+        _sync_rows(schedule=schedule, today=today)
+    group_refresh_search_fields(group=group)
 
 
 def meetings_refresh_all(*, today: date | None = None) -> int:
     """Move every group's horizon forward; run daily. Returns the groups refreshed."""
     count = 0
-    for group in Group.objects.select_related("venue").iterator(chunk_size=500):
+    for group in Group.objects.iterator(chunk_size=500):
         group_sync_meetings(group=group, today=today)
         count += 1
     return count

@@ -30,7 +30,7 @@ def public_group_or_404(slug: str) -> Group:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    themes = Theme.objects.filter(groups__status__in=["active", "promoting"]).distinct()
+    themes = Theme.objects.filter(groups__in=Group.objects.public()).distinct()
     themes = sorted(themes, key=lambda theme: fold(theme.name))
     return render(request, "directory/home.html", {**_search_context(GroupSearchForm()), "themes": themes})
 
