@@ -9,10 +9,10 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 
-from accounts.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
+from network.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
 from accounts.services import account_create
 from directory.places import load_gazetteer
-from directory.tests.factories import AssociationFactory, GroupFactory
+from network.tests.factories import AssociationFactory, GroupFactory
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
 
 from privacy.sealing import claim, seal, unseal
 
@@ -9,6 +10,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user):
         # Usernames are internal only; deriving them from the e-mail would copy it in clear.
         user.username = f"u-{secrets.token_hex(8)}"
+
+    def get_login_redirect_url(self, request):
+        # People with a role land in their workspace (request.access is set by network's middleware).
+        access = getattr(request, "access", None)
+        if access is not None and access.has_workspace:
+            return reverse("workspace:home")
+        return super().get_login_redirect_url(request)
 
     def is_open_for_signup(self, request):
         return True

@@ -1,26 +1,27 @@
-"""Who may do what: membership rows with a role, one table per scope."""
+"""People who sign in: the account and what they choose to tell about themselves."""
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from privacy.fields import EncryptedTextField
 
 
-class AssociationRole(models.TextChoices):
-    COORDINATOR = "coordinator", _("coordinatore")
-    INTAKE = "intake", _("operatore dell'accoglienza")
-    # A social worker or clinic, registered by the association, who refers people with their consent.
-    REFERRER = "referrer", _("professionista inviante")
+class User(AbstractUser):
+    """An account. Its `email` holds a sealed pseudo-address, never the address in clear.
 
+    Roles are not here: they are membership rows in the network app.
+    """
 
-# Roles whose holders must use a second factor to sign in.
-MFA_ROLES = {AssociationRole.COORDINATOR, AssociationRole.INTAKE}
+    language = models.CharField(
+        _("lingua dei messaggi"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
-
-class GroupRole(models.TextChoices):
-    FACILITATOR = "facilitator", _("facilitatore")
-    PARTICIPANT = "participant", _("partecipante")
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("account")
+        verbose_name_plural = _("account")
 
 
 class Profile(models.Model):
@@ -40,37 +41,3 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.nickname or _("persona %(id)s") % {"id": self.user_id}
-
-
-class AssociationMembership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="association_memberships")
-    association = models.ForeignKey(
-        "directory.Association", verbose_name=_("associazione"), on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(_("ruolo"), max_length=20, choices=AssociationRole.choices)
-
-    class Meta:
-        verbose_name = _("ruolo nell'associazione")
-        verbose_name_plural = _("ruoli nelle associazioni")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "association", "role"], name="one_association_role"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.association}"
-
-
-class GroupMembership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
-    group = models.ForeignKey(
-        "directory.Group", verbose_name=_("gruppo"), on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(_("ruolo"), max_length=20, choices=GroupRole.choices, default=GroupRole.FACILITATOR)
-
-    class Meta:
-        verbose_name = _("ruolo nel gruppo")
-        verbose_name_plural = _("ruoli nei gruppi")
-        constraints = [models.UniqueConstraint(fields=["user", "group", "role"], name="one_group_role")]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.group}"

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import EraseAccountForm, ProfileForm
 from accounts.models import Profile
-from accounts.roles import is_staff_role, requires_mfa
 from privacy.audit import audit
 from privacy.models import AuditAction
 from privacy.services import export_json, user_erase, user_export
@@ -28,11 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/home.html",
-        {"form": form, "mfa_required": requires_mfa(request.user), "memberships": _memberships(request.user)},
+        {"form": form, "mfa_required": request.access.requires_mfa, "memberships": _memberships(request.user)},
     )
 
 
 def _memberships(user) -> list[str]:
+    # Role rows belong to the network app; read through the reverse relations, without importing it.
     rows = [
         f"{m.get_role_display()} – {m.association}" for m in user.association_memberships.select_related("association")
     ]
@@ -58,7 +58,7 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 @reauthentication_required
 @require_http_methods(["GET", "POST"])
 def my_data_erase(request: HttpRequest) -> HttpResponse:
-    if is_staff_role(request.user):
+    if request.access.is_staff:
         # Staff accounts carry the history of who looked at whose data: the site
         # administrator closes them, after handing over the role.
         messages.warning(

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of the public directory API."""
 
-from directory.models import Audience, Format, PartOfDay
+from network.models import Audience, Format, PartOfDay
 from directory.search import DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_KM, MAX_PAGE_SIZE, MAX_RADIUS_KM
 
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest
 from django.urls import reverse
 
-from directory.models import Group, Meeting, Theme
+from network.models import Group, Meeting, Theme
 
 SLUG_MARK = "slug-placeholder"
 

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from api.openapi import openapi_document
 from api.serializers import group_json, theme_json
-from directory.models import Group, Theme
+from network.models import Group, Theme
 from directory.search import GroupSearchForm, attach_next_meetings, search_groups
 
 

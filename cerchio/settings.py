@@ -42,12 +42,13 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "csp",
-    "rules.apps.AutodiscoverRulesConfig",
+    "lib",
     "privacy",
     "accounts",
+    "network",
     "directory",
+    "workspace",
     "api",
-    "lib",
 ]
 
 MIDDLEWARE = [
@@ -63,8 +64,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "accounts.middleware.SessionLifetimeMiddleware",
-    "accounts.middleware.RequireMFAMiddleware",
+    "network.middleware.AccessMiddleware",
     "privacy.middleware.NoStoreForPersonalPagesMiddleware",
 ]
 
@@ -112,10 +112,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -189,7 +187,7 @@ CACHES = {
 
 # --- Accounts (django-allauth) ------------------------------------------------
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "accounts:home"  # the adapter sends people with a role to the workspace
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vRecur
 
-from directory import recurrence
-from directory.models import Group, Meeting, Venue
+from network import recurrence
+from network.models import Group, Meeting, Venue
 
 
 def _location(venue: Venue | None) -> str:

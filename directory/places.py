@@ -19,7 +19,8 @@ from django.db.models import Avg
 from django.db.models.functions import Lower
 from django.utils.module_loading import import_string
 
-from directory.models import Place, PlaceName, Venue
+from directory.models import Place, PlaceName
+from network.models import Venue
 from lib.text import fold
 
 logger = logging.getLogger(__name__)

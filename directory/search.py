@@ -8,8 +8,9 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory import recurrence
-from directory.models import Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue, slots_mask
+from network import recurrence
+from network.recurrence import WEEKDAY_CHOICES
+from network.models import Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue, slots_mask
 from directory.places import ResolvedPlace, resolve_place
 from lib.geo import bounding_box, distance_km
 from lib.text import fold
@@ -20,15 +21,6 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 NEXT_MEETINGS = 6
 
-WEEKDAY_CHOICES = [
-    (1, _("lunedì")),
-    (2, _("martedì")),
-    (3, _("mercoledì")),
-    (4, _("giovedì")),
-    (5, _("venerdì")),
-    (6, _("sabato")),
-    (7, _("domenica")),
-]
 _TRUE = {"true", "1", "on", "yes"}
 _FALSE = {"false", "0", "off", "no"}
 
@@ -164,7 +156,7 @@ def search_groups(data: dict) -> SearchResults:
     else:
         radius = None
         next_start = (
-            Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=timezone.now(), is_cancelled=False)
+            Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=timezone.now(), is_cancelled=False, is_scheduled=True)
             .order_by("starts_at")
             .values("starts_at")[:1]
         )
@@ -214,7 +206,7 @@ def attach_next_meetings(groups: list[Group], count: int = NEXT_MEETINGS) -> Non
     by_group: dict[int, list[Meeting]] = {group.pk: [] for group in groups}
     if by_group:
         ops = connections[Meeting.objects.db].ops
-        params = [*by_group, ops.adapt_datetimefield_value(timezone.now()), count]
+        params = [*by_group, ops.adapt_datetimefield_value(timezone.now()), True, count]
         meetings = list(Meeting.objects.raw(_next_meetings_sql(ops, len(by_group)), params))
         _attach_schedules_and_venues(groups, meetings)
         for meeting in meetings:
@@ -233,7 +225,7 @@ def _next_meetings_sql(ops, groups: int) -> str:
         " SELECT meeting.*,"
         " ROW_NUMBER() OVER (PARTITION BY meeting.group_id ORDER BY meeting.starts_at, meeting.id) AS rank"
         f" FROM {table} AS meeting"
-        f" WHERE meeting.group_id IN ({ids}) AND meeting.starts_at >= %s"
+        f" WHERE meeting.group_id IN ({ids}) AND meeting.starts_at >= %s AND meeting.is_scheduled = %s"
         ") AS ranked WHERE rank <= %s ORDER BY group_id, starts_at, id"
     )
 

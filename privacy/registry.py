@@ -19,6 +19,9 @@ class PersonalData:
     retention: str | None = None
     retention_field: str | None = None
     retention_filter: tuple = ()
+    # Erasure sets these owner fields to NULL instead of deleting the rows, so logs and
+    # figures keep their counts without naming the person (pretix's shredder does the same).
+    redact: tuple[str, ...] = ()
     why: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -31,8 +34,8 @@ REGISTRY: dict[str, PersonalData] = {}
 
 # Models that look personal but are not a person's data, with the reason.
 NOT_PERSONAL: dict[str, str] = {
-    "directory.association": "public contact of an organisation, not of a person",
-    "directory.venue": "address of a public meeting place",
+    "network.association": "public contact of an organisation, not of a person",
+    "network.venue": "address of a public meeting place",
     "sessions.session": "opaque session data; removed with the person's sessions and on expiry",
 }
 
@@ -51,7 +54,7 @@ register(
     why="login e-mail addresses, encrypted; addresses typed for no account are kept one day",
 )
 register(
-    "auth.user",
+    "accounts.user",
     owners=("pk",),
     export_fields=("email", "date_joined", "last_login"),
     why="the account: login e-mail and dates",
@@ -63,12 +66,12 @@ register(
     why="nickname and encrypted contact details",
 )
 register(
-    "accounts.associationmembership",
+    "network.associationmembership",
     owners=("user",),
     export_fields=("association__name", "role"),
     why="roles in associations",
 )
-register("accounts.groupmembership", owners=("user",), export_fields=("group__name", "role"), why="roles in groups")
+register("network.groupmembership", owners=("user",), export_fields=("group__name", "role"), why="roles in groups")
 register(
     "account.emailaddress",
     owners=("user",),
@@ -95,7 +98,22 @@ register(
     export_fields=("at", "action", "object_type", "object_id"),
     retention="audit_log",
     retention_field="at",
+    redact=("actor", "subject"),
     why="who accessed whose data",
+)
+register(
+    "network.activity",
+    owners=("actor",),
+    export_fields=("at", "action", "object_type", "object_id"),
+    redact=("actor",),
+    why="what a person did through the workspace (the actor is redacted on erasure)",
+)
+register(
+    "network.invitation",
+    owners=("accepted_by", "invited_by"),
+    export_fields=("role", "association__name", "created_at", "accepted_at"),
+    redact=("accepted_by", "invited_by"),
+    why="invitations to a role; the invitee's address is encrypted and erased on acceptance",
 )
 register(
     "admin.logentry",

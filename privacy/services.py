@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from privacy.audit import audit
-from privacy.models import AuditAction, AuditEvent, SealedEmail
+from privacy.models import AuditAction, SealedEmail
 from privacy.registry import REGISTRY
 from privacy.sealing import unseal
 
@@ -55,15 +55,18 @@ def user_erase(*, user) -> None:
 
     session_keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=session_keys).delete()
-    # What this person did to other people's data stays accountable, without naming them;
-    # queryset updates and deletes bypass AuditEvent's guards: erasure is the sanctioned exception.
-    AuditEvent.objects.filter(actor=user).exclude(subject=user).update(actor=None)
     from allauth.account.models import EmailAddress
 
     pseudos = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {user.email}
     SealedEmail.objects.filter(pseudo__in=pseudos).delete()
     for label, entry in REGISTRY.items():
-        if label == "auth.user":
+        if label == "accounts.user":
+            continue
+        if entry.redact:
+            # Logs keep their rows (counts and figures do not change) but no longer name the person;
+            # queryset updates bypass AuditEvent's guards: erasure is the sanctioned exception.
+            for owner in entry.redact:
+                entry.model.objects.filter(**{owner: user}).update(**{owner: None})
             continue
         _rows_of(user, entry).delete()
     # Back-office history about the person (their account, and rows whose title names them).

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.models import AssociationMembership, AssociationRole
+from network.models import AssociationMembership, AssociationRole
 from accounts.services import account_create
 from conftest import PASSWORD, enrol_totp, totp_code
 from privacy.models import AuditAction, AuditEvent

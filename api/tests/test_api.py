@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from openapi_spec_validator import validate
 
-from directory.tests.factories import ThemeFactory, VenueFactory, make_group
+from network.tests.factories import ThemeFactory, VenueFactory, make_group
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)

@@ -10,8 +10,8 @@ from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.urls import URLResolver, get_resolver
 
-from directory.models import Schedule, Theme
-from directory.tests.factories import make_group
+from network.models import Schedule, Theme
+from network.tests.factories import make_group
 
 PERSONAS = [
     "anonymous",

@@ -8,9 +8,9 @@ import pytest
 import recurring_ical_events
 import time_machine
 
-from directory.models import ScheduleException
-from directory.services import group_sync_meetings
-from directory.tests.factories import VenueFactory, make_group
+from network.models import ScheduleException
+from network.services import group_sync_meetings
+from network.tests.factories import VenueFactory, make_group
 
 ROME = ZoneInfo("Europe/Rome")
 TODAY = date(2026, 2, 2)

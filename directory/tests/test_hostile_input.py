@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory.tests.factories import make_group
+from network.tests.factories import make_group
 
 PARAMETERS = [
     "q",

@@ -15,8 +15,8 @@ import pytest
 from django.utils import dateformat, timezone, translation
 from playwright.sync_api import Page, expect, sync_playwright
 
-from directory.demo import seed_demo
-from directory.models import Group, Meeting, Theme
+from network.demo import seed_demo
+from network.models import Group, Meeting, Theme
 from directory.places import load_gazetteer
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from directory.models import ScheduleException
-from directory.services import group_sync_meetings
-from directory.tests.factories import ThemeFactory, make_group
+from network.models import ScheduleException
+from network.services import group_sync_meetings
+from network.tests.factories import ThemeFactory, make_group
 
 pytestmark = pytest.mark.django_db
 

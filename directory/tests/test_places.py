@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from directory.places import resolve_place
-from directory.tests.factories import VenueFactory
+from network.tests.factories import VenueFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from datetime import date, time
 import pytest
 import time_machine
 
-from directory.models import Audience, GroupStatus
+from network.models import Audience, GroupStatus
 from directory.search import GroupSearchForm, search_groups
-from directory.tests.factories import ThemeFactory, VenueFactory, make_group
+from network.tests.factories import ThemeFactory, VenueFactory, make_group
 from lib.geo import distance_km
 
 TODAY = date(2026, 11, 23)
@@ -172,8 +172,8 @@ def test_weekday_and_part_of_day_combine_on_the_same_meeting():
     make_group(slug="mar-mattina-gio-sera", rule="FREQ=WEEKLY;BYDAY=TU", at=time(10, 0), today=TODAY)
     group = make_group(slug="martedi-sera", rule="FREQ=WEEKLY;BYDAY=TU", at=time(20, 30), today=TODAY)
     other = make_group(slug="due-orari", rule="FREQ=WEEKLY;BYDAY=TU", at=time(10, 0), today=TODAY)
-    from directory.models import Schedule
-    from directory.services import group_sync_meetings
+    from network.models import Schedule
+    from network.services import group_sync_meetings
 
     Schedule.objects.create(
         group=other, rrule="FREQ=WEEKLY;BYDAY=TH", starts_on=date(2025, 1, 1), start_time=time(20, 30)

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from directory.models import Group, Meeting
-from directory.services import group_sync_meetings, search_fields_for
+from network.models import Group, Meeting
+from network.services import group_sync_meetings, search_fields_for
 
 pytestmark = pytest.mark.django_db
 

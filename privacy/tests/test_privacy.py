@@ -9,7 +9,8 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import GroupMembership, Profile
+from accounts.models import Profile
+from network.models import GroupMembership
 from privacy.audit import audit
 from privacy.models import AuditAction, AuditEvent
 from privacy.registry import NOT_PERSONAL, REGISTRY, looks_personal

@@ -23,8 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from directory.demo import DESCRIPTIONS, THEMES, VENUE_KINDS
-from directory.models import (
+from network.demo import DESCRIPTIONS, THEMES, VENUE_KINDS
+from network.models import (
     Association,
     Audience,
     Entry,
@@ -39,8 +39,8 @@ from directory.models import (
     Venue,
 )
 from directory.places import load_gazetteer
-from directory.recurrence import RRULE_DAYS
-from directory.services import _planned_meetings, search_fields_for
+from network.recurrence import RRULE_DAYS
+from network.services import _planned_meetings, search_fields_for
 
 ASSOCIATION_SLUG = "rete-sintetica"
 SLUG_PREFIX = "sintetico-"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from directory.services import meetings_refresh_all
+from network.services import meetings_refresh_all
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from datetime import date, time
 
 import factory
 
-from directory.models import Association, Group, Schedule, Theme, Venue
-from directory.services import group_sync_meetings
+from network.models import Association, Group, Schedule, Theme, Venue
+from network.services import group_sync_meetings
 
 
 class AssociationFactory(factory.django.DjangoModelFactory):

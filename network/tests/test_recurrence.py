@@ -3,8 +3,8 @@ from datetime import date, time
 import pytest
 from django.utils import translation
 
-from directory import recurrence
-from directory.recurrence import FriendlyRule, Pattern
+from network import recurrence
+from network.recurrence import FriendlyRule, Pattern
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,19 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du_rrule
 from django.utils.dates import WEEKDAYS
-from django.utils.translation import get_language, pgettext, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
+# ISO weekday numbers (1 = Monday) as forms offer them.
+WEEKDAY_CHOICES = [
+    (1, gettext_lazy("lunedì")),
+    (2, gettext_lazy("martedì")),
+    (3, gettext_lazy("mercoledì")),
+    (4, gettext_lazy("giovedì")),
+    (5, gettext_lazy("venerdì")),
+    (6, gettext_lazy("sabato")),
+    (7, gettext_lazy("domenica")),
+]
 RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]  # index 0 = Monday
 ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 # A group meets at most a few times a week; this caps any pathological rule.

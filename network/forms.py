@@ -3,9 +3,9 @@ from zoneinfo import available_timezones
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directory import recurrence
-from directory.models import Schedule, ScheduleException
-from directory.search import WEEKDAY_CHOICES
+from network import recurrence
+from network.models import Schedule
+from network.recurrence import WEEKDAY_CHOICES
 
 PATTERN_CHOICES = [
     (recurrence.Pattern.WEEKLY, _("ogni settimana")),
@@ -77,32 +77,4 @@ class ScheduleForm(forms.ModelForm):
             return data
         if pattern:
             data["rrule"] = recurrence.FriendlyRule(pattern, data["weekday"] - 1, data.get("ordinals") or []).to_rrule()
-        return data
-
-
-class ScheduleExceptionForm(forms.ModelForm):
-    class Meta:
-        model = ScheduleException
-        fields = ["original_date", "kind", "new_date", "new_start_time", "new_venue", "public_note"]
-
-    def clean(self):
-        data = super().clean()
-        schedule = self.instance.schedule if self.instance.schedule_id else None
-        original = data.get("original_date")
-        if (
-            schedule is not None
-            and original
-            and not recurrence.occurrences(
-                rule=schedule.rrule,
-                starts_on=schedule.starts_on,
-                start_time=schedule.start_time,
-                tz=schedule.timezone,
-                window_start=original,
-                window_end=original,
-            )
-        ):
-            self.add_error("original_date", _("In questa data il gruppo non ha un incontro in calendario."))
-        changed = data.get("new_date") or data.get("new_start_time") or data.get("new_venue")
-        if data.get("kind") == ScheduleException.Kind.CHANGED and not changed:
-            self.add_error("new_date", _("Indica la nuova data, la nuova ora o la sede diversa."))
         return data

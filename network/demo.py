@@ -87,75 +87,82 @@ DEMO_USERS = [
     ("admin@demo.cerchio.it", "admin", "amministratore del sito"),
     ("coordinatrice@demo.cerchio.it", "coordinator", "coordinatrice dell'associazione"),
     ("facilitatore@demo.cerchio.it", "facilitator", "facilitatore di due gruppi"),
+    ("operatore@demo.cerchio.it", "intake", "operatore dell'accoglienza"),
 ]
 
 
 def seed_demo(*, today=None) -> dict:
-    """Create or update the demo network. Safe to run again: nothing is duplicated."""
-    from datetime import date, time
+    """Create or update the demo network through the services. Safe to run again: nothing is duplicated."""
+    from datetime import date, time, timedelta
 
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.utils import timezone
 
-    from accounts.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
     from accounts.services import account_create
-    from directory import recurrence
-    from directory.models import (
+    from network import services
+    from network.models import (
         Association,
+        AssociationMembership,
+        AssociationRole,
         Audience,
         Entry,
         FacilitatorKind,
         Group,
+        GroupMembership,
+        GroupRole,
         GroupStatus,
-        Schedule,
         ScheduleException,
         StartMode,
         Theme,
         Venue,
     )
-    from directory.services import group_sync_meetings
 
     today = today or timezone.localdate()
     with transaction.atomic():
-        coordination, _ = Association.objects.update_or_create(
-            slug="coordinamento-ama-triveneto-demo",
-            defaults={"name": "Coordinamento AMA del Triveneto (demo)", "city": "Padova"},
-        )
-        association, _ = Association.objects.update_or_create(
-            slug="ama-trentino-demo",
-            defaults={
-                "name": "Associazione AMA Trentino (demo)",
-                "coordination": coordination,
-                "city": "Trento",
-                "public_email": "accoglienza@ama-trentino.example",
-                "public_phone": "0461 000 000",
-                "website": "https://ama-trentino.example",
-            },
-        )
+        coordination = Association.objects.filter(slug="coordinamento-ama-triveneto-demo").first()
+        if coordination is None:
+            coordination = services.association_create(
+                by=None, slug="coordinamento-ama-triveneto-demo", name="Coordinamento AMA del Triveneto (demo)", city="Padova"
+            )
+        association = Association.objects.filter(slug="ama-trentino-demo").first()
+        if association is None:
+            association = services.association_create(
+                by=None,
+                slug="ama-trentino-demo",
+                name="Associazione AMA Trentino (demo)",
+                coordination=coordination,
+                city="Trento",
+                public_email="accoglienza@ama-trentino.example",
+                public_phone="0461 000 000",
+                website="https://ama-trentino.example",
+            )
         themes = {}
         for slug, name_it, name_en in THEMES:
-            themes[slug], _ = Theme.objects.update_or_create(
-                slug=slug, defaults={"name_it": name_it, "name_en": name_en}
-            )
+            theme = Theme.objects.filter(slug=slug).first()
+            if theme is None:
+                theme = services.theme_create(slug=slug, name_it=name_it, name_en=name_en, by=None)
+            elif (theme.name_it, theme.name_en) != (name_it, name_en):
+                theme = services.theme_rename(theme=theme, name_it=name_it, name_en=name_en, by=None)
+            themes[slug] = theme
         venues = {}
         for index, (comune, lat, lon) in enumerate(TOWNS):
             kinds = VENUE_KINDS[: 2 if index < 3 else 1]
             for number, (kind, address) in enumerate(kinds):
                 # Venues sit a few hundred metres apart inside the town.
-                venue, _ = Venue.objects.update_or_create(
-                    association=association,
-                    name=kind,
-                    comune=comune,
-                    defaults={
-                        "address": address,
-                        "province": "TN",
-                        "latitude": round(lat + 0.003 * number, 5),
-                        "longitude": round(lon - 0.002 * number, 5),
-                        "step_free": number == 0,
-                        "transport_notes": "Fermata dell'autobus a 200 metri." if number == 0 else "",
-                    },
-                )
+                fields = {
+                    "address": address,
+                    "province": "TN",
+                    "latitude": round(lat + 0.003 * number, 5),
+                    "longitude": round(lon - 0.002 * number, 5),
+                    "step_free": number == 0,
+                    "transport_notes": "Fermata dell'autobus a 200 metri." if number == 0 else "",
+                }
+                venue = Venue.objects.filter(association=association, name=kind, comune=comune).first()
+                if venue is None:
+                    venue = services.venue_create(association=association, by=None, name=kind, comune=comune, **fields)
+                else:
+                    venue = services.venue_update(venue=venue, by=None, **fields)
                 venues.setdefault(comune, []).append(venue)
 
         theme_slugs = [slug for slug, _, _ in THEMES]
@@ -174,69 +181,60 @@ def seed_demo(*, today=None) -> dict:
             if index >= len(theme_slugs) * 2:
                 name += " (sera)" if index % 2 else " (mattina)"
             slug = f"demo-{index + 1:02d}-{theme_slug}"
-            group, _ = Group.objects.update_or_create(
-                slug=slug,
-                defaults={
-                    "association": association,
-                    "name": name,
-                    "description": DESCRIPTIONS[theme_slug],
-                    "audience": audience,
-                    "facilitator_kind": FacilitatorKind.PEER if index % 2 == 0 else FacilitatorKind.NON_PEER,
-                    "venue": None if online_only else venue,
-                    "online_url": "https://meet.example/ama-demo" if online_only or hybrid else "",
-                    "entry": Entry.CLOSED if index % 8 == 7 else Entry.OPEN,
-                    "accepting_newcomers": index % 11 != 10,
-                    "status": GroupStatus.PROMOTING if index == 39 else GroupStatus.ACTIVE,
-                    "start_mode": list(StartMode.values)[index % 5],
-                    "accessibility_notes": "Sala al piano terra." if venue.step_free and not online_only else "",
-                },
-            )
-            group.themes.set([themes[theme_slug]])
+            fields = {
+                "name": name,
+                "description": DESCRIPTIONS[theme_slug],
+                "audience": audience,
+                "facilitator_kind": FacilitatorKind.PEER if index % 2 == 0 else FacilitatorKind.NON_PEER,
+                "venue": None if online_only else venue,
+                "online_url": "https://meet.example/ama-demo" if online_only or hybrid else "",
+                "entry": Entry.CLOSED if index % 8 == 7 else Entry.OPEN,
+                "accepting_newcomers": index % 11 != 10,
+                "start_mode": list(StartMode.values)[index % 5],
+                "accessibility_notes": "Sala al piano terra." if venue.step_free and not online_only else "",
+            }
+            group = Group.objects.filter(slug=slug).first()
+            if group is None:
+                group = services.group_create(
+                    association=association,
+                    by=None,
+                    slug=slug,
+                    themes=[themes[theme_slug]],
+                    status=GroupStatus.PROMOTING if index == 39 else GroupStatus.ACTIVE,
+                    **fields,
+                )
+            else:
+                group = services.group_update(group=group, by=None, themes=[themes[theme_slug]], **fields)
             if not group.schedules.exists():
                 rule, start, minutes = RHYTHMS[index % len(RHYTHMS)]
                 if index >= len(theme_slugs) * 2:
                     start = "20:30" if index % 2 else "09:30"
-                Schedule.objects.create(
+                services.schedule_create(
                     group=group,
                     rrule=rule,
                     starts_on=date(2025, 9, 1),
                     start_time=time.fromisoformat(start),
                     duration_minutes=minutes,
+                    by=None,
                 )
             groups.append(group)
 
         # One cancelled and one moved meeting, a few weeks ahead, so both are visible.
-        cancelled_schedule = groups[3].schedules.first()
-        moved_schedule = groups[0].schedules.first()
         if not ScheduleException.objects.filter(schedule__group__association=association).exists():
-            for schedule, kind in [
-                (cancelled_schedule, ScheduleException.Kind.CANCELLED),
-                (moved_schedule, ScheduleException.Kind.CHANGED),
-            ]:
-                upcoming = recurrence.occurrences(
-                    rule=schedule.rrule,
-                    starts_on=schedule.starts_on,
-                    start_time=schedule.start_time,
-                    tz=schedule.timezone,
-                    window_start=today + timezone.timedelta(days=1),
-                    window_end=today + timezone.timedelta(days=120),
-                )
-                target = upcoming[1].date()
-                if kind == ScheduleException.Kind.CANCELLED:
-                    ScheduleException.objects.create(
-                        schedule=schedule, original_date=target, kind=kind, public_note="Sospeso per le festività."
-                    )
-                else:
-                    ScheduleException.objects.create(
-                        schedule=schedule,
-                        original_date=target,
-                        kind=kind,
-                        new_start_time=time(18, 0),
-                        new_venue=venues["Trento"][1],
-                        public_note="Questa volta ci troviamo prima e in un'altra sala.",
-                    )
+            horizon = timezone.now() + timedelta(days=1)
+            cancelled = groups[3].meetings.filter(starts_at__gte=horizon, is_scheduled=True).order_by("starts_at")[1]
+            services.meeting_cancel(meeting=cancelled, note="Sospeso per le festività.", by=None)
+            moved = groups[0].meetings.filter(starts_at__gte=horizon, is_scheduled=True).order_by("starts_at")[1]
+            services.meeting_move(
+                meeting=moved,
+                new_date=moved.original_date,
+                new_time=time(18, 0),
+                note="Questa volta ci troviamo prima e in un'altra sala.",
+                by=None,
+            )
+            services.meeting_change_venue(meeting=moved, venue=venues["Trento"][1], by=None)
         for group in groups:
-            group_sync_meetings(group=group, today=today)
+            services.group_sync_meetings(group=group, today=today)
 
         User = get_user_model()
         users = {}
@@ -244,14 +242,16 @@ def seed_demo(*, today=None) -> dict:
             user = User.objects.filter(username=f"demo-{role}").first()
             if user is None:
                 user = account_create(email=email, password=DEMO_PASSWORD, username=f"demo-{role}")
-            user.is_staff = True
-            user.is_superuser = role == "admin"
+            # Only the site administrator uses the Django admin; everyone else works in the workspace.
+            user.is_staff = user.is_superuser = role == "admin"
             user.set_password(DEMO_PASSWORD)
             user.save()
             users[role] = user
-        AssociationMembership.objects.get_or_create(
-            user=users["coordinator"], association=association, role=AssociationRole.COORDINATOR
-        )
-        for group in groups[:2]:
-            GroupMembership.objects.get_or_create(user=users["facilitator"], group=group, role=GroupRole.FACILITATOR)
+        grants = [(users["coordinator"], AssociationRole.COORDINATOR, {"association": association})]
+        grants.append((users["intake"], AssociationRole.INTAKE, {"association": association}))
+        grants += [(users["facilitator"], GroupRole.FACILITATOR, {"group": group}) for group in groups[:2]]
+        for user, role, scope in grants:
+            model = GroupMembership if "group" in scope else AssociationMembership
+            if not model.objects.filter(user=user, role=role, **scope).exists():
+                services.membership_grant(user=user, role=role, by=None, **scope)
     return {"association": association, "groups": groups, "users": users}

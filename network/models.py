@@ -1,0 +1,575 @@
+"""The network core: associations, themes, venues, groups, schedules, meetings, roles and the activity log.
+
+Every write to these models goes through network/services.py."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from network import recurrence
+from privacy.fields import EncryptedTextField
+
+
+class Association(models.Model):
+    """An umbrella association; a regional coordination is an association too."""
+
+    name = models.CharField(_("nome"), max_length=200)
+    slug = models.SlugField(_("identificativo"), max_length=100, unique=True)
+    # A coordination (regional, national…) is an association whose members point at it;
+    # nesting may go to any depth.
+    coordination = models.ForeignKey(
+        "self",
+        verbose_name=_("coordinamento"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    city = models.CharField(_("città"), max_length=100, blank=True)
+    # The association's own public contact: groups are reached only through it.
+    public_email = models.EmailField(_("e-mail pubblica"), blank=True)
+    public_phone = models.CharField(_("telefono pubblico"), max_length=40, blank=True)
+    website = models.URLField(_("sito web"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("associazione")
+        verbose_name_plural = _("associazioni")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    """An *area tematica*. Themes are data: an association may have 40 or more."""
+
+    slug = models.SlugField(_("identificativo"), max_length=80, unique=True)
+    name_it = models.CharField(_("nome (italiano)"), max_length=120)
+    name_en = models.CharField(_("nome (inglese)"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("area tematica")
+        verbose_name_plural = _("aree tematiche")
+        ordering = ["name_it"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "it").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_it
+
+
+class Venue(models.Model):
+    association = models.ForeignKey(
+        Association, verbose_name=_("associazione"), on_delete=models.CASCADE, related_name="venues"
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    address = models.CharField(_("indirizzo"), max_length=200)
+    comune = models.CharField(_("comune"), max_length=100)
+    province = models.CharField(_("provincia"), max_length=2, help_text=_("Sigla, per esempio TN."))
+    latitude = models.FloatField(_("latitudine"))
+    longitude = models.FloatField(_("longitudine"))
+    step_free = models.BooleanField(_("accesso senza gradini"), default=False)
+    transport_notes = models.CharField(_("come arrivare con i mezzi pubblici"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("sede")
+        verbose_name_plural = _("sedi")
+        ordering = ["comune", "name"]
+        # Place search looks venues up by comune, case-insensitively, on every query.
+        indexes = [models.Index(Lower("comune"), name="venue_comune_lower")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.comune})"
+
+    @property
+    def geo_uri(self) -> str:
+        """RFC 5870 link: phones open it in their own map application."""
+        return f"geo:{self.latitude:.6f},{self.longitude:.6f}?q={self.latitude:.6f},{self.longitude:.6f}"
+
+    @property
+    def osm_url(self) -> str:
+        return (
+            f"https://www.openstreetmap.org/?mlat={self.latitude:.6f}&mlon={self.longitude:.6f}"
+            f"#map=17/{self.latitude:.6f}/{self.longitude:.6f}"
+        )
+
+
+class Audience(models.TextChoices):
+    AFFECTED = "affected", _("persone che vivono il problema")
+    FAMILY = "family", _("familiari")
+    BOTH = "both", _("persone che vivono il problema e familiari")
+
+
+class FacilitatorKind(models.TextChoices):
+    PEER = "peer", _("facilitatore pari")
+    NON_PEER = "non_peer", _("facilitatore non pari (volontario formato o professionista)")
+
+
+class Entry(models.TextChoices):
+    OPEN = "open", _("aperto: si può entrare a ogni incontro")
+    CLOSED = "closed", _("chiuso: si entra in momenti stabiliti")
+
+
+class GroupStatus(models.TextChoices):
+    PLANNED = "planned", _("in progetto")
+    PROMOTING = "promoting", _("in promozione")
+    ACTIVE = "active", _("attivo")
+    SUSPENDED = "suspended", _("sospeso")
+    CLOSED = "closed", _("chiuso")
+    GEMMATED = "gemmated", _("gemmato")
+
+
+class StartMode(models.TextChoices):
+    ON_REQUEST = "on_request", _("su richiesta")
+    TARGETED = "targeted", _("inviti mirati")
+    OPEN_INVITATION = "open_invitation", _("invito aperto")
+    FOURTH_WAY = "fourth_way", _("la quarta via")
+    SPONTANEOUS = "spontaneous", _("nascita spontanea")
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", _("in presenza")
+    ONLINE = "online", _("online")
+    HYBRID = "hybrid", _("ibrido")
+
+
+class PartOfDay(models.TextChoices):
+    MORNING = "morning", _("mattina")
+    AFTERNOON = "afternoon", _("pomeriggio")
+    EVENING = "evening", _("sera")
+
+    @classmethod
+    def of(cls, hour: int) -> "PartOfDay":
+        if hour < 12:
+            return cls.MORNING
+        if hour < 18:
+            return cls.AFTERNOON
+        return cls.EVENING
+
+
+_PART_INDEX = {PartOfDay.MORNING: 0, PartOfDay.AFTERNOON: 1, PartOfDay.EVENING: 2}
+
+
+def slot_bit(isoweekday: int, part: str) -> int:
+    """One bit per (weekday, part of day): 21 bits, Monday morning first."""
+    return 1 << ((isoweekday - 1) * 3 + _PART_INDEX[part])
+
+
+def slots_mask(*, weekday: int | None = None, part: str | None = None) -> int:
+    """The slots a search accepts: "Tuesday evening" is one bit, "evening" seven."""
+    days = [weekday] if weekday else range(1, 8)
+    parts = [part] if part else list(_PART_INDEX)
+    return sum(slot_bit(day, each) for day in days for each in parts)
+
+
+class GroupQuerySet(models.QuerySet):
+    def public(self):
+        """Groups a newcomer may find: those meeting and those being started."""
+        return self.filter(status__in=[GroupStatus.ACTIVE, GroupStatus.PROMOTING])
+
+    def with_format(self, format: str):
+        has_venue = Q(venue__isnull=False)
+        has_link = ~Q(online_url="")
+        return self.filter(
+            {
+                Format.IN_PERSON: has_venue & ~has_link,
+                Format.ONLINE: ~has_venue & has_link,
+                Format.HYBRID: has_venue & has_link,
+            }[format]
+        )
+
+    def for_audience(self, audience: str):
+        if audience == Audience.BOTH:
+            return self.filter(audience=Audience.BOTH)
+        return self.filter(audience__in=[audience, Audience.BOTH])
+
+
+class Group(models.Model):
+    association = models.ForeignKey(
+        Association, verbose_name=_("associazione"), on_delete=models.PROTECT, related_name="groups"
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    slug = models.SlugField(_("identificativo"), max_length=120, unique=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("aree tematiche"), related_name="groups")
+    description = models.TextField(
+        _("descrizione pubblica"),
+        help_text=_("Chi può partecipare e cosa aspettarsi. Non indicare mai nomi o recapiti personali."),
+    )
+    audience = models.CharField(_("per chi è"), max_length=20, choices=Audience.choices, default=Audience.AFFECTED)
+    facilitator_kind = models.CharField(
+        _("facilitazione"), max_length=20, choices=FacilitatorKind.choices, default=FacilitatorKind.PEER
+    )
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("sede"), null=True, blank=True, on_delete=models.PROTECT, related_name="groups"
+    )
+    # Never shown on public pages: the association sends it to people it has welcomed.
+    online_url = models.URLField(_("link per gli incontri online"), blank=True)
+    language = models.CharField(_("lingua degli incontri"), max_length=10, default="it")
+    accessibility_notes = models.CharField(_("note sull'accessibilità"), max_length=300, blank=True)
+    entry = models.CharField(_("ingresso"), max_length=10, choices=Entry.choices, default=Entry.OPEN)
+    accepting_newcomers = models.BooleanField(_("accoglie nuove persone ora"), default=True)
+    max_size = models.PositiveSmallIntegerField(_("numero massimo di partecipanti"), default=12)
+    status = models.CharField(_("stato"), max_length=20, choices=GroupStatus.choices, default=GroupStatus.ACTIVE)
+    start_mode = models.CharField(_("come è nato"), max_length=20, choices=StartMode.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("gruppo di origine"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Search columns, derived by services.group_refresh_search_fields so that the
+    # directory search is one indexed query: coordinates copied from the venue,
+    # weekday and (weekday, part-of-day) bitmasks of upcoming meetings, folded search text.
+    latitude = models.FloatField(null=True, blank=True, editable=False)
+    longitude = models.FloatField(null=True, blank=True, editable=False)
+    meeting_weekdays = models.PositiveSmallIntegerField(default=0, editable=False)
+    # (weekday, part of day) pairs, so "Tuesday evening" never matches a group that
+    # meets on Tuesday morning and Thursday evening.
+    meeting_slots = models.PositiveIntegerField(default=0, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gruppo")
+        verbose_name_plural = _("gruppi")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="group_coordinates"),
+            models.Index(fields=["status"], name="group_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:group", kwargs={"slug": self.slug})
+
+    def get_calendar_url(self) -> str:
+        return reverse("calendar", kwargs={"slug": self.slug})
+
+    @property
+    def format(self) -> str:
+        if self.venue_id and self.online_url:
+            return Format.HYBRID
+        if self.online_url:
+            return Format.ONLINE
+        return Format.IN_PERSON
+
+    def get_format_display(self) -> str:
+        return Format(self.format).label
+
+    @property
+    def themes_in_order(self) -> list["Theme"]:
+        """Themes by name; the directory search fills `theme_list` in bulk beforehand."""
+        if hasattr(self, "theme_list"):
+            return self.theme_list
+        return list(self.themes.all())
+
+
+class ScheduleQuerySet(models.QuerySet):
+    def current(self, today=None):
+        """Schedules still running: not ended before today."""
+        today = today or timezone.localdate()
+        return self.filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=today))
+
+
+class Schedule(models.Model):
+    """When a group meets: an RFC 5545 recurrence rule in the group's local time.
+
+    A schedule belongs to its group for life. A new rhythm ends the old schedule and
+    starts a new one, so the meetings already held keep the rule they were held under.
+    """
+
+    group = models.ForeignKey(Group, verbose_name=_("gruppo"), on_delete=models.PROTECT, related_name="schedules")
+    rrule = models.CharField(
+        _("regola di ricorrenza"),
+        max_length=300,
+        help_text=_("Regola RFC 5545, per esempio FREQ=MONTHLY;BYDAY=2TU,4TU."),
+    )
+    starts_on = models.DateField(_("a partire dal"))
+    start_time = models.TimeField(_("ora di inizio"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durata (minuti)"), default=120)
+    timezone = models.CharField(_("fuso orario"), max_length=60, default=settings.CERCHIO_DEFAULT_TIMEZONE)
+    ends_on = models.DateField(_("fino al"), null=True, blank=True)
+
+    objects = ScheduleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendario")
+        verbose_name_plural = _("calendari")
+        ordering = ["group", "start_time"]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        return recurrence.describe(self.rrule, self.start_time)
+
+
+class ScheduleException(models.Model):
+    """One date that differs from the rule: cancelled, or moved in time or place."""
+
+    class Kind(models.TextChoices):
+        CANCELLED = "cancelled", _("annullato")
+        CHANGED = "changed", _("spostato o cambiato")
+
+    schedule = models.ForeignKey(
+        Schedule, verbose_name=_("calendario"), on_delete=models.CASCADE, related_name="exceptions"
+    )
+    original_date = models.DateField(_("data prevista"))
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.CANCELLED)
+    new_date = models.DateField(_("nuova data"), null=True, blank=True)
+    new_start_time = models.TimeField(_("nuova ora"), null=True, blank=True)
+    new_venue = models.ForeignKey(
+        Venue, verbose_name=_("sede diversa"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    public_note = models.CharField(_("nota pubblica"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("eccezione")
+        verbose_name_plural = _("eccezioni")
+        ordering = ["original_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "original_date"], name="one_exception_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_date:%Y-%m-%d} – {self.get_kind_display()}"
+
+
+class Pause(models.Model):
+    """A period with no meetings ("no meetings from 1 to 31 August")."""
+
+    group = models.ForeignKey(Group, verbose_name=_("gruppo"), on_delete=models.PROTECT, related_name="pauses")
+    starts_on = models.DateField(_("dal"))
+    ends_on = models.DateField(_("al"))
+    public_note = models.CharField(_("nota pubblica"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pausa")
+        verbose_name_plural = _("pause")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="pause_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now())
+
+    def scheduled(self):
+        """Occurrences the rule still gives (cancelled ones included: people must see those)."""
+        return self.filter(is_scheduled=True)
+
+
+class Meeting(models.Model):
+    """One occurrence of a schedule: identified by the schedule and the date the rule gives.
+
+    Rows are updated in place when the schedule changes, so what hangs on a meeting
+    (reminders, attendance counts, introductions) keeps pointing at the same row. An
+    occurrence the rule no longer gives stays as a row marked not scheduled when it is
+    past or something hangs on it. It never holds what is said in the meeting.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="meetings")
+    schedule = models.ForeignKey(Schedule, on_delete=models.PROTECT, related_name="meetings")
+    # The date the rule gives: the meeting's identity within its schedule.
+    original_date = models.DateField()
+    # The start the rule gives (RECURRENCE-ID in the calendar feed).
+    original_start = models.DateTimeField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_cancelled = models.BooleanField(default=False)
+    is_changed = models.BooleanField(default=False)
+    # False once the rule no longer gives this date (the row is kept for history).
+    is_scheduled = models.BooleanField(default=True)
+    note = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incontro")
+        verbose_name_plural = _("incontri")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "original_date"], name="one_meeting_per_occurrence"),
+        ]
+        indexes = [models.Index(fields=["group", "starts_at"], name="meeting_group_start")]
+
+    def __str__(self) -> str:
+        return f"{self.group} – {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_moved(self) -> bool:
+        return self.is_changed and self.starts_at != self.original_start
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+
+# --- Roles -------------------------------------------------------------------
+
+
+class AssociationRole(models.TextChoices):
+    COORDINATOR = "coordinator", _("coordinatore")
+    INTAKE = "intake", _("operatore dell'accoglienza")
+    # A social worker or clinic, registered by the association, who refers people with their consent.
+    REFERRER = "referrer", _("professionista inviante")
+
+
+class GroupRole(models.TextChoices):
+    FACILITATOR = "facilitator", _("facilitatore")
+    PARTICIPANT = "participant", _("partecipante")
+
+
+class AssociationMembership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="association_memberships")
+    association = models.ForeignKey(
+        Association, verbose_name=_("associazione"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("ruolo"), max_length=20, choices=AssociationRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ruolo nell'associazione")
+        verbose_name_plural = _("ruoli nelle associazioni")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "association", "role"], name="one_association_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} – {self.association}"
+
+
+class GroupMembership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
+    group = models.ForeignKey(Group, verbose_name=_("gruppo"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("ruolo"), max_length=20, choices=GroupRole.choices, default=GroupRole.FACILITATOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ruolo nel gruppo")
+        verbose_name_plural = _("ruoli nei gruppi")
+        constraints = [models.UniqueConstraint(fields=["user", "group", "role"], name="one_group_role")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} – {self.group}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, now=None):
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to take a role: the link creates the account and the role.
+
+    Only a keyed hash of the token is stored, so a database copy cannot be used to
+    accept an invitation. The address is encrypted and erased once accepted.
+    """
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="invitations")
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("ruolo"), max_length=20)
+    email = EncryptedTextField(_("e-mail"), blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invito")
+        verbose_name_plural = _("inviti")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.role} – {self.group or self.association}"
+
+    @property
+    def role_label(self) -> str:
+        choices = dict(AssociationRole.choices) | dict(GroupRole.choices)
+        return str(choices.get(self.role, self.role))
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+# --- Activity log --------------------------------------------------------------
+
+
+class Activity(models.Model):
+    """What was done through a service: who, what, on which object, when.
+
+    The payload is short and structured (dates, field names, states); it never holds
+    contact details in clear nor anything said in a group. Erasing a person redacts
+    the actor; the row stays, so counts and figures do not change.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    action = models.CharField(max_length=60)
+    association = models.ForeignKey(
+        Association, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("attività")
+        verbose_name_plural = _("registro delle attività")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["association", "-at"], name="activity_association_at"),
+            models.Index(fields=["group", "-at"], name="activity_group_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
