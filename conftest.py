@@ -9,9 +9,9 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 
-from network.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
 from accounts.services import account_create
 from directory.places import load_gazetteer
+from network.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole
 from network.tests.factories import AssociationFactory, GroupFactory
 
 

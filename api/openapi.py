@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the public directory API."""
 
-from network.models import Audience, Format, PartOfDay
 from directory.search import DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_KM, MAX_PAGE_SIZE, MAX_RADIUS_KM
+from network.models import Audience, Format, PartOfDay
 
 
 def _query(name: str, schema: dict, description: str) -> dict:

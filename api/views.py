@@ -4,8 +4,8 @@ from django.views.decorators.http import require_GET
 
 from api.openapi import openapi_document
 from api.serializers import group_json, theme_json
-from network.models import Group, Theme
 from directory.search import GroupSearchForm, attach_next_meetings, search_groups
+from network.models import Group, Theme
 
 
 def _error(status: int, code: str, message: str, errors: dict | None = None) -> JsonResponse:

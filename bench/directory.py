@@ -48,12 +48,12 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from network import recurrence  # noqa: E402
 from directory.management.commands.seed_synthetic import ASSOCIATION_SLUG  # noqa: E402
-from network.models import Group, GroupStatus, Theme, Venue  # noqa: E402
 from directory.places import resolve_place  # noqa: E402
 from directory.search import NEXT_MEETINGS  # noqa: E402
 from lib.geo import EARTH_RADIUS_KM, bounding_box  # noqa: E402
+from network import recurrence  # noqa: E402
+from network.models import Group, GroupStatus, Theme, Venue  # noqa: E402
 
 GROUPS = int(os.environ.get("BENCH_GROUPS", "100000"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "300"))

@@ -20,8 +20,8 @@ from django.db.models.functions import Lower
 from django.utils.module_loading import import_string
 
 from directory.models import Place, PlaceName
-from network.models import Venue
 from lib.text import fold
+from network.models import Venue
 
 logger = logging.getLogger(__name__)
 

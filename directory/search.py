@@ -8,12 +8,12 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from network import recurrence
-from network.recurrence import WEEKDAY_CHOICES
-from network.models import Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue, slots_mask
 from directory.places import ResolvedPlace, resolve_place
 from lib.geo import bounding_box, distance_km
 from lib.text import fold
+from network import recurrence
+from network.models import Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue, slots_mask
+from network.recurrence import WEEKDAY_CHOICES
 
 DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 100  # the widest choice on the page; wider searches scan too much of Italy
@@ -156,7 +156,9 @@ def search_groups(data: dict) -> SearchResults:
     else:
         radius = None
         next_start = (
-            Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=timezone.now(), is_cancelled=False, is_scheduled=True)
+            Meeting.objects.filter(
+                group=OuterRef("pk"), starts_at__gte=timezone.now(), is_cancelled=False, is_scheduled=True
+            )
             .order_by("starts_at")
             .values("starts_at")[:1]
         )

@@ -3,9 +3,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from directory.calendar import group_calendar
-from network.models import Group, Theme
 from directory.search import DEFAULT_RADIUS_KM, GroupSearchForm, attach_next_meetings, search_groups
 from lib.text import fold
+from network.models import Group, Theme
 
 RADIUS_CHOICES = [5, 10, 25, 50, 100]
 

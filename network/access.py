@@ -51,9 +51,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.GROUP_VIEW_ACTIVITY,
         }
     ),
-    AssociationRole.INTAKE: frozenset({Cap.ASSOCIATION_VIEW, Cap.INTAKE_WORK, Cap.GROUP_VIEW, Cap.NETWORK_VIEW_MEETINGS}),
+    AssociationRole.INTAKE: frozenset(
+        {Cap.ASSOCIATION_VIEW, Cap.INTAKE_WORK, Cap.GROUP_VIEW, Cap.NETWORK_VIEW_MEETINGS}
+    ),
     AssociationRole.REFERRER: frozenset({Cap.INTAKE_REFER}),
-    GroupRole.FACILITATOR: frozenset({Cap.GROUP_VIEW, Cap.GROUP_EDIT, Cap.GROUP_MANAGE_MEETINGS, Cap.GROUP_VIEW_ACTIVITY}),
+    GroupRole.FACILITATOR: frozenset(
+        {Cap.GROUP_VIEW, Cap.GROUP_EDIT, Cap.GROUP_MANAGE_MEETINGS, Cap.GROUP_VIEW_ACTIVITY}
+    ),
     GroupRole.PARTICIPANT: frozenset(),
 }
 # What a coordination holds over the associations below it, at any depth.

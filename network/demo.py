@@ -123,7 +123,10 @@ def seed_demo(*, today=None) -> dict:
         coordination = Association.objects.filter(slug="coordinamento-ama-triveneto-demo").first()
         if coordination is None:
             coordination = services.association_create(
-                by=None, slug="coordinamento-ama-triveneto-demo", name="Coordinamento AMA del Triveneto (demo)", city="Padova"
+                by=None,
+                slug="coordinamento-ama-triveneto-demo",
+                name="Coordinamento AMA del Triveneto (demo)",
+                city="Padova",
             )
         association = Association.objects.filter(slug="ama-trentino-demo").first()
         if association is None:

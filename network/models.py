@@ -368,7 +368,9 @@ class Pause(models.Model):
         verbose_name_plural = _("pause")
         ordering = ["starts_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="pause_ends_after_start")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="pause_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:

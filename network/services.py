@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib.text import fold
 from network import recurrence
 from network.activity import activity_record
 from network.models import (
@@ -39,7 +40,6 @@ from network.models import (
     Venue,
     slot_bit,
 )
-from lib.text import fold
 
 
 class Refused(ValidationError):
@@ -209,9 +209,7 @@ def _sqlite() -> bool:
 def meetings_refresh_all(*, today: date | None = None) -> int:
     """Move every group's horizon forward; run daily. Returns the groups refreshed."""
     count = 0
-    for group in Group.objects.exclude(status__in=[GroupStatus.CLOSED, GroupStatus.GEMMATED]).iterator(
-        chunk_size=500
-    ):
+    for group in Group.objects.exclude(status__in=[GroupStatus.CLOSED, GroupStatus.GEMMATED]).iterator(chunk_size=500):
         group_sync_meetings(group=group, today=today)
         count += 1
     return count
@@ -312,7 +310,11 @@ def association_update(*, association: Association, by, **changes) -> Associatio
     if changed:
         association.save()
         activity_record(
-            actor=by, action="association.update", target=association, association=association, payload={"fields": changed}
+            actor=by,
+            action="association.update",
+            target=association,
+            association=association,
+            payload={"fields": changed},
         )
     return association
 
@@ -686,9 +688,12 @@ def meeting_move(*, meeting: Meeting, new_date: date, new_time: time, note: str 
     if abs((new_date - meeting.original_date).days) > 60:
         raise Refused(_("Si può spostare un incontro di al massimo due mesi."))
     others = Meeting.objects.filter(group=meeting.group, is_scheduled=True, is_cancelled=False).exclude(pk=meeting.pk)
-    if any(timezone.localtime(other.starts_at, zone).date() == new_date for other in others.filter(
-        starts_at__date__gte=new_date - timedelta(days=1), starts_at__date__lte=new_date + timedelta(days=1)
-    )):
+    if any(
+        timezone.localtime(other.starts_at, zone).date() == new_date
+        for other in others.filter(
+            starts_at__date__gte=new_date - timedelta(days=1), starts_at__date__lte=new_date + timedelta(days=1)
+        )
+    ):
         raise Refused(_("In quella data il gruppo ha già un altro incontro."))
     exception = _exception_for(meeting)
     exception.kind = ScheduleException.Kind.CHANGED

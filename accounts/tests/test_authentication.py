@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
-from network.models import AssociationMembership, AssociationRole
 from accounts.services import account_create
 from conftest import PASSWORD, enrol_totp, totp_code
+from network.models import AssociationMembership, AssociationRole
 from privacy.models import AuditAction, AuditEvent
 from privacy.sealing import pseudo_for, unseal
 

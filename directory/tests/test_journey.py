@@ -15,9 +15,9 @@ import pytest
 from django.utils import dateformat, timezone, translation
 from playwright.sync_api import Page, expect, sync_playwright
 
+from directory.places import load_gazetteer
 from network.demo import seed_demo
 from network.models import Group, Meeting, Theme
-from directory.places import load_gazetteer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

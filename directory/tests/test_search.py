@@ -5,10 +5,10 @@ from datetime import date, time
 import pytest
 import time_machine
 
-from network.models import Audience, GroupStatus
 from directory.search import GroupSearchForm, search_groups
-from network.tests.factories import ThemeFactory, VenueFactory, make_group
 from lib.geo import distance_km
+from network.models import Audience, GroupStatus
+from network.tests.factories import ThemeFactory, VenueFactory, make_group
 
 TODAY = date(2026, 11, 23)
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

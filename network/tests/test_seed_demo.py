@@ -1,7 +1,6 @@
 from django.core.management import call_command
 
-from network.models import AssociationMembership, GroupMembership
-from network.models import Group, Meeting, Schedule, ScheduleException, Theme
+from network.models import AssociationMembership, Group, GroupMembership, Meeting, Schedule, ScheduleException, Theme
 
 
 def test_seed_demo_loads_a_realistic_association_and_is_idempotent(db, capsys):

@@ -23,6 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from directory.models import Place
+from directory.places import load_gazetteer
 from network.demo import DESCRIPTIONS, THEMES, VENUE_KINDS
 from network.models import (
     Association,
@@ -32,15 +34,13 @@ from network.models import (
     Group,
     GroupStatus,
     Meeting,
-    Place,
     Schedule,
     StartMode,
     Theme,
     Venue,
 )
-from directory.places import load_gazetteer
 from network.recurrence import RRULE_DAYS
-from network.services import _planned_meetings, search_fields_for
+from network.services import _horizon_end, _planned_meetings, search_fields_for
 
 ASSOCIATION_SLUG = "rete-sintetica"
 SLUG_PREFIX = "sintetico-"
@@ -254,7 +254,18 @@ class _Writer:
                 venue = next(venue_iter) if has_venue else None
                 group = self._group(rng, index, town, theme, venue, has_link)
                 schedule = self._schedule(rng, group)
-                planned = _planned_meetings(schedule=schedule, today=self.today, exceptions=())
+                # A bulk writer for scale work: the same planning as the services, without a query per group.
+                planned = [
+                    Meeting(schedule=schedule, **meeting.__dict__)
+                    for meeting in _planned_meetings(
+                        schedule=schedule,
+                        group=group,
+                        start=self.today,
+                        end=_horizon_end(self.today),
+                        exceptions=(),
+                        pauses=(),
+                    ).values()
+                ]
                 upcoming = [meeting for meeting in planned if meeting.starts_at >= now]
                 fields = search_fields_for(group=_WithThemes(group, [theme]), upcoming=upcoming)
                 for name, value in fields.items():
