@@ -224,7 +224,7 @@ def test_a_coordinator_with_totp_needs_the_right_code_after_the_password(client,
 
     response = client.post(_mfa_authenticate_url(), {"code": totp_code(secret)})
     assert response.status_code == 302
-    assert response["Location"] == PROFILE_URL
+    assert response["Location"] == "/it/workspace/"  # people with a role land in their workspace
     assert _signed_in_id(client) == str(user.pk)
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN, subject=user).count() == 1
 
