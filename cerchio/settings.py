@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cerchio.context_processors.site",
+                "workspace.context_processors.workspace",
             ],
         },
     },

@@ -33,6 +33,7 @@ class Pattern:
     WEEKLY = "weekly"
     BIWEEKLY = "biweekly"
     MONTHLY = "monthly"
+    MONTH_DAY = "month_day"
     CUSTOM = "custom"
 
 
@@ -43,8 +44,11 @@ class FriendlyRule:
     pattern: str
     weekday: int | None = None  # 0 = Monday
     ordinals: list[int] = field(default_factory=list)  # 1..4, -1 = last
+    month_day: int | None = None  # 1..28, for MONTH_DAY
 
     def to_rrule(self) -> str:
+        if self.pattern == Pattern.MONTH_DAY:
+            return f"FREQ=MONTHLY;BYMONTHDAY={self.month_day}"
         day = RRULE_DAYS[self.weekday]
         if self.pattern == Pattern.WEEKLY:
             return f"FREQ=WEEKLY;BYDAY={day}"
@@ -102,6 +106,11 @@ def friendly(rule: str) -> FriendlyRule:
         parts = _parts(rule)
     except InvalidRule:
         return FriendlyRule(Pattern.CUSTOM)
+    if set(parts) == {"FREQ", "BYMONTHDAY"} and parts["FREQ"] == "MONTHLY":
+        day = parts["BYMONTHDAY"]
+        if day.isdigit() and 1 <= int(day) <= 28:
+            return FriendlyRule(Pattern.MONTH_DAY, month_day=int(day))
+        return FriendlyRule(Pattern.CUSTOM)
     keys = set(parts) - {"FREQ", "BYDAY", "INTERVAL", "WKST"}
     byday = parts.get("BYDAY", "")
     if keys or not byday:
@@ -154,6 +163,8 @@ def describe(rule: str, start_time: time | None = None) -> str:
     at = start_time.strftime("%H:%M") if start_time else ""
     if parsed.pattern == Pattern.CUSTOM:
         text = _("calendario personalizzato")
+    elif parsed.pattern == Pattern.MONTH_DAY:
+        text = _("il giorno %(day)s di ogni mese") % {"day": parsed.month_day}
     else:
         day = str(WEEKDAYS[parsed.weekday])
         if (get_language() or "it").startswith("it"):

@@ -23,8 +23,15 @@ def test_friendly_rules_become_rrules_and_back(rule, expected):
     )
 
 
+def test_monthly_on_a_day_is_a_friendly_rhythm():
+    rule = FriendlyRule(Pattern.MONTH_DAY, month_day=15)
+    assert rule.to_rrule() == "FREQ=MONTHLY;BYMONTHDAY=15"
+    assert recurrence.friendly("FREQ=MONTHLY;BYMONTHDAY=15") == rule
+    assert recurrence.describe("FREQ=MONTHLY;BYMONTHDAY=15") == "Il giorno 15 di ogni mese"
+
+
 def test_unusual_rules_are_kept_as_custom():
-    assert recurrence.friendly("FREQ=MONTHLY;BYMONTHDAY=15").pattern == Pattern.CUSTOM
+    assert recurrence.friendly("FREQ=MONTHLY;BYMONTHDAY=31").pattern == Pattern.CUSTOM
     assert recurrence.friendly("FREQ=WEEKLY;BYDAY=MO,TH").pattern == Pattern.CUSTOM
 
 

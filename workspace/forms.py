@@ -1,0 +1,256 @@
+"""Forms of the workspace: plain words, what a volunteer on a phone needs and nothing else.
+
+Forms validate what was typed; the services decide and refuse with a reason, and
+views show that reason on the form (`add_refusal`).
+"""
+
+from datetime import date, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network import recurrence
+from network.models import Audience, Entry, FacilitatorKind, Group, StartMode, Theme, Venue
+from network.recurrence import WEEKDAY_CHOICES
+
+
+def add_refusal(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, keeping everything that was typed."""
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class NoteField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("label", _("Nota pubblica (facoltativa)"))
+        kwargs.setdefault("help_text", _("Si vede sulla pagina del gruppo. Non scrivere nomi né motivi personali."))
+        super().__init__(**kwargs)
+
+
+class CancelMeetingForm(forms.Form):
+    note = NoteField()
+
+
+class MoveMeetingForm(forms.Form):
+    new_date = forms.DateField(label=_("Nuova data"), widget=DateInput())
+    new_time = forms.TimeField(label=_("Nuova ora"), widget=TimeInput())
+    note = NoteField()
+
+
+class MeetingVenueForm(forms.Form):
+    venue = forms.ModelChoiceField(label=_("Sede per questo incontro"), queryset=Venue.objects.none())
+    note = NoteField()
+
+    def __init__(self, *args, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+
+
+class PauseForm(forms.Form):
+    starts_on = forms.DateField(label=_("Dal"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Al (compreso)"), widget=DateInput())
+    note = NoteField(help_text=_("Per esempio: «Pausa estiva: ci rivediamo a settembre»."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("La pausa deve finire dopo l'inizio."))
+        return data
+
+
+PATTERN_CHOICES = [
+    (recurrence.Pattern.WEEKLY, _("ogni settimana")),
+    (recurrence.Pattern.BIWEEKLY, _("ogni due settimane")),
+    (recurrence.Pattern.MONTHLY, _("certe settimane del mese (per esempio il 2° e il 4° martedì)")),
+    (recurrence.Pattern.MONTH_DAY, _("una volta al mese, in un giorno fisso (per esempio il 15)")),
+]
+
+
+class RhythmForm(forms.Form):
+    """The facilitator picks a rhythm in words; the form writes the rule, which nobody sees."""
+
+    pattern = forms.ChoiceField(label=_("Ogni quanto"), choices=PATTERN_CHOICES, widget=forms.RadioSelect)
+    weekday = forms.TypedChoiceField(label=_("Giorno della settimana"), choices=WEEKDAY_CHOICES, coerce=int)
+    ordinals = forms.TypedMultipleChoiceField(
+        label=_("Settimane del mese"),
+        choices=list(recurrence.ORDINALS.items()),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Solo per «certe settimane del mese»: puoi sceglierne più d'una."),
+    )
+    month_day = forms.TypedChoiceField(
+        label=_("Giorno del mese"),
+        choices=[("", "—")] + [(day, str(day)) for day in range(1, 29)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Solo per «una volta al mese, in un giorno fisso»."),
+    )
+    start_time = forms.TimeField(label=_("Ora di inizio"), widget=TimeInput())
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Durata"),
+        choices=[(60, _("1 ora")), (90, _("1 ora e mezza")), (120, _("2 ore")), (150, _("2 ore e mezza"))],
+        coerce=int,
+        initial=120,
+    )
+    starts_on = forms.DateField(
+        label=_("A partire dal"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Lascia vuoto per oggi."),
+    )
+
+    @classmethod
+    def initial_for(cls, schedule) -> dict:
+        if schedule is None:
+            return {"pattern": recurrence.Pattern.MONTHLY, "start_time": time(20, 30), "duration_minutes": 120}
+        parsed = recurrence.friendly(schedule.rrule)
+        initial = {
+            "pattern": parsed.pattern,
+            "ordinals": parsed.ordinals,
+            "start_time": schedule.start_time,
+            "duration_minutes": schedule.duration_minutes,
+        }
+        if parsed.weekday is not None:
+            initial["weekday"] = parsed.weekday + 1
+        if parsed.month_day is not None:
+            initial["month_day"] = parsed.month_day
+        return initial
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if (self.data.get("pattern") or self.initial.get("pattern")) == recurrence.Pattern.MONTH_DAY:
+            self.fields["weekday"].required = False
+
+    def clean(self):
+        data = super().clean()
+        pattern = data.get("pattern")
+        if pattern == recurrence.Pattern.MONTHLY and not data.get("ordinals"):
+            self.add_error("ordinals", _("Scegli almeno una settimana del mese."))
+        if pattern == recurrence.Pattern.MONTH_DAY and not data.get("month_day"):
+            self.add_error("month_day", _("Scegli il giorno del mese."))
+        if pattern in (recurrence.Pattern.WEEKLY, recurrence.Pattern.BIWEEKLY, recurrence.Pattern.MONTHLY) and (
+            data.get("weekday") is None
+        ):
+            self.add_error("weekday", _("Scegli il giorno dell'incontro."))
+        starts_on = data.get("starts_on")
+        if starts_on is not None and starts_on < timezone.localdate():
+            self.add_error("starts_on", _("Scegli oggi o una data futura."))
+        if not self.errors:
+            weekday = data.get("weekday")
+            data["rrule"] = recurrence.FriendlyRule(
+                pattern,
+                weekday - 1 if weekday else None,
+                data.get("ordinals") or [],
+                month_day=data.get("month_day"),
+            ).to_rrule()
+        return data
+
+
+class GroupDayToDayForm(forms.ModelForm):
+    """What a facilitator keeps up to date."""
+
+    class Meta:
+        model = Group
+        fields = ["description", "accessibility_notes", "accepting_newcomers"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "accepting_newcomers": _(
+                "Togli la spunta quando il gruppo è al completo: resta visibile, ma si sa che ora non accoglie."
+            ),
+            "accessibility_notes": _("Per esempio: sala al piano terra, ascensore, bagno accessibile."),
+        }
+
+
+class GroupForm(forms.ModelForm):
+    """Everything a coordinator sets about a group (its lifecycle has its own page)."""
+
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Aree tematiche"), queryset=Theme.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Group
+        fields = [
+            "name",
+            "themes",
+            "description",
+            "audience",
+            "facilitator_kind",
+            "entry",
+            "accepting_newcomers",
+            "max_size",
+            "venue",
+            "online_url",
+            "language",
+            "accessibility_notes",
+            "start_mode",
+            "parent",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "audience": forms.RadioSelect,
+            "facilitator_kind": forms.RadioSelect,
+            "entry": forms.RadioSelect,
+        }
+        help_texts = {
+            "online_url": _("Mai mostrato sulle pagine pubbliche: l'associazione lo manda a chi ha accolto."),
+            "venue": _("Lascia vuoto per un gruppo solo online."),
+        }
+
+    def __init__(self, *args, association, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.association = association
+        self.fields["venue"].queryset = Venue.objects.filter(association=association)
+        self.fields["venue"].required = False
+        parents = Group.objects.filter(association=association)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["audience"].choices = Audience.choices
+        self.fields["facilitator_kind"].choices = FacilitatorKind.choices
+        self.fields["entry"].choices = Entry.choices
+        self.fields["start_mode"].choices = [("", _("non indicato"))] + list(StartMode.choices)
+        self.fields["online_url"].assume_scheme = "https"
+        self.fields["language"].widget = forms.Select(choices=[("it", _("italiano")), ("en", _("inglese"))])
+
+    def clean_max_size(self) -> int:
+        size = self.cleaned_data["max_size"]
+        if not 3 <= size <= 30:
+            raise ValidationError(_("Un gruppo va da 3 a 30 persone (di solito non più di 12)."))
+        return size
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("venue") and not data.get("online_url"):
+            self.add_error("venue", _("Indica la sede o, per un gruppo online, il link degli incontri."))
+        return data
+
+    def service_fields(self) -> dict:
+        """The cleaned values as the group services take them."""
+        data = dict(self.cleaned_data)
+        data.pop("themes", None)
+        return data
+
+
+def today() -> date:
+    return timezone.localdate()

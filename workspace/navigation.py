@@ -1,0 +1,41 @@
+"""The workspace's navigation, shaped by the person's capabilities.
+
+Feature apps (intake, the companion, starting groups, figures) add their entries
+here with the capability they need; a person sees only what they can use.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from network.access import Access, Cap
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    caps: tuple[Cap, ...]
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("workspace:home", _("Oggi"), ()),
+    NavItem("workspace:groups", _("Gruppi"), (Cap.GROUP_VIEW,)),
+    NavItem("workspace:meetings", _("Incontri della rete"), (Cap.NETWORK_VIEW_MEETINGS,)),
+    NavItem("workspace:venues", _("Sedi"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
+    NavItem("workspace:people", _("Persone e inviti"), (Cap.ASSOCIATION_INVITE_STAFF,)),
+    NavItem("workspace:history", _("Attività"), (Cap.ASSOCIATION_VIEW_ACTIVITY,)),
+]
+
+
+def navigation_for(access: Access, current_path: str) -> list[dict]:
+    items = []
+    for item in NAVIGATION:
+        if item.caps and not access.has_any(*item.caps):
+            continue
+        url = reverse(item.url_name)
+        home = item.url_name == "workspace:home"
+        current = current_path == url if home else current_path.startswith(url)
+        items.append({"url": url, "label": item.label, "current": current})
+    return items
