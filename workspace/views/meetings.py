@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib.dates import when_label
 from network import services
 from network.access import Cap
 from network.models import Venue
@@ -22,8 +23,7 @@ CAP = Cap.GROUP_MANAGE_MEETINGS
 
 
 def _when(meeting) -> str:
-    local = timezone.localtime(meeting.starts_at)
-    return formats.date_format(local, "l j F, H:i")
+    return when_label(meeting.starts_at)
 
 
 def _back(request, meeting) -> str:
