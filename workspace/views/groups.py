@@ -51,9 +51,11 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
     group = group_for(request, slug, Cap.GROUP_EDIT)
     full = access_for(request).can(Cap.ASSOCIATION_MANAGE_GROUPS, group.association)
     if full:
-        form = GroupForm(request.POST or None, instance=group, association=group.association)
+        form = GroupForm(
+            request.POST if request.method == "POST" else None, instance=group, association=group.association
+        )
     else:
-        form = GroupDayToDayForm(request.POST or None, instance=group)
+        form = GroupDayToDayForm(request.POST if request.method == "POST" else None, instance=group)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields() if full else dict(form.cleaned_data)
         themes = form.cleaned_data["themes"] if full else None
@@ -73,7 +75,7 @@ def group_rhythm(request: HttpRequest, slug: str) -> HttpResponse:
     group = group_for(request, slug, Cap.GROUP_MANAGE_MEETINGS)
     schedules = list(group.schedules.current().order_by("start_time"))
     schedule = schedules[0] if schedules else None
-    form = RhythmForm(request.POST or None, initial=RhythmForm.initial_for(schedule))
+    form = RhythmForm(request.POST if request.method == "POST" else None, initial=RhythmForm.initial_for(schedule))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -110,7 +112,7 @@ def group_rhythm(request: HttpRequest, slug: str) -> HttpResponse:
 @workspace_view(Cap.GROUP_MANAGE_MEETINGS, methods=("GET", "POST"))
 def group_pause(request: HttpRequest, slug: str) -> HttpResponse:
     group = group_for(request, slug, Cap.GROUP_MANAGE_MEETINGS)
-    form = PauseForm(request.POST or None)
+    form = PauseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -61,7 +61,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.is_cancelled:
         messages.info(request, _("Questo incontro è già annullato."))
         return redirect("workspace:meeting", pk=meeting.pk)
-    form = CancelMeetingForm(request.POST or None)
+    form = CancelMeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_cancel(meeting=meeting, note=form.cleaned_data["note"], by=request.user)
@@ -90,7 +90,8 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, CAP)
     local = timezone.localtime(meeting.starts_at)
     form = MoveMeetingForm(
-        request.POST or None, initial={"new_date": local.date(), "new_time": local.time(), "note": meeting.note}
+        request.POST if request.method == "POST" else None,
+        initial={"new_date": local.date(), "new_time": local.time(), "note": meeting.note},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -118,7 +119,9 @@ def meeting_venue(request: HttpRequest, pk: int) -> HttpResponse:
     venues = Venue.objects.filter(Q(association_id=group.association_id) | Q(pk=meeting.venue_id)).order_by(
         "comune", "name"
     )
-    form = MeetingVenueForm(request.POST or None, venues=venues, initial={"venue": meeting.venue_id})
+    form = MeetingVenueForm(
+        request.POST if request.method == "POST" else None, venues=venues, initial={"venue": meeting.venue_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_change_venue(
