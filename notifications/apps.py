@@ -9,10 +9,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifiche")
 
     def ready(self):
+        from notifications.kinds import register_kind
         from notifications.periodic import register_periodic
         from notifications.tasks import prune_task_results_task, purge_expired_task
         from privacy.registry import register
 
+        # A plain message (subject and body from the context), for operators' tools and tests;
+        # features register their own kinds with their own wording.
+        register_kind("generic", template="generic", sample_context={"subject": "Prova", "body": "Testo di prova"})
         register_periodic("purge_expired", task=purge_expired_task, at=time(3, 30))
         register_periodic("prune_task_results", task=prune_task_results_task, at=time(3, 45))
         register(
