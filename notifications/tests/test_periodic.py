@@ -36,14 +36,3 @@ def test_a_daily_job_runs_once_a_day_after_its_local_time(settings):
 def test_the_retention_purge_is_registered_daily():
     assert PERIODIC["purge_expired"].at is not None
     assert PERIODIC["purge_expired"].task is purge_expired_task
-
-
-def test_the_worker_runs_the_retention_purge_it_enqueued(db):
-    from django.core.management import call_command
-
-    call_command("run_worker", "--once", verbosity=0)
-    result = DBTaskResult.objects.get(task_path=purge_expired_task.module_path)
-    assert result.status == "SUCCESSFUL"
-    assert "inactive_participants" in result.return_value
-    call_command("run_worker", "--once", verbosity=0)
-    assert DBTaskResult.objects.filter(task_path=purge_expired_task.module_path).count() == 1
