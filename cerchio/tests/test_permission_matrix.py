@@ -12,6 +12,7 @@ from django.urls import URLResolver, get_resolver
 
 from directory.models import Schedule, Theme
 from directory.tests.factories import make_group
+from notifications.tasks import purge_expired_task
 
 PERSONAS = [
     "anonymous",
@@ -163,6 +164,14 @@ ADMIN: dict[str, dict[str, list[int]]] = {
         "history": [302, 302, 302, 302, 302, 200, 302, 200],
         "delete": [302, 302, 403, 403, 403, 200, 302, 200],
     },
+    # Background tasks (django-tasks-db): read-only, for the site administrator alone.
+    "django_tasks_database.dbtaskresult": {
+        "changelist": [302, 302, 403, 403, 403, 403, 403, 200],
+        "add": [302, 302, 403, 403, 403, 403, 403, 403],
+        "change": [302, 302, 403, 403, 403, 403, 403, 200],
+        "history": [302, 302, 403, 403, 403, 403, 403, 200],
+        "delete": [302, 302, 403, 403, 403, 403, 403, 403],
+    },
     "accounts.groupmembership": {
         "changelist": [302, 302, 403, 403, 403, 200, 200, 200],
         "add": [302, 302, 403, 403, 403, 200, 200, 200],
@@ -198,6 +207,7 @@ def world(request, db, group_a, group_b, group_y, association_x):
     UserSession.objects.create(
         user=request.getfixturevalue("participant"), session_key="s" * 32, ip="127.0.0.1", user_agent="test"
     )
+    purge_expired_task.enqueue()  # a background task row for the admin pages
     return {
         "slug": public.slug,
         "theme": Theme.objects.create(slug="t", name_it="Tema"),
