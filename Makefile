@@ -4,8 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 MANAGE := $(PY) manage.py
+MAIL_DIR := $(CURDIR)/data/mail
+# The demo runs as visitors will see it (DEBUG off: the designed error pages) and writes
+# e-mails as files instead of sending them.
+DEMO_ENV := CERCHIO_DEMO=true DEBUG=false CERCHIO_SITE_URL=http://127.0.0.1:$(PORT) \
+	EMAIL_BACKEND=notifications.backends.MailFolderBackend EMAIL_FILE_PATH=$(MAIL_DIR)
 
-.PHONY: install demo test lint bench messages clean
+.PHONY: install demo worker test lint bench messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +27,17 @@ demo: install
 	$(MANAGE) load_places
 	$(MANAGE) seed_demo
 	@echo ""
+	@mkdir -p $(MAIL_DIR)
 	@echo "Cerchio is at http://127.0.0.1:$(PORT)/  (back office: http://127.0.0.1:$(PORT)/it/admin/)"
-	CERCHIO_DEMO=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "E-mails are written to $(MAIL_DIR) (one .eml file per message)"
+	@export $(DEMO_ENV); \
+	$(MANAGE) run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The background worker alone: periodic jobs, background tasks, the e-mail outbox.
+worker: install
+	$(MANAGE) run_worker
 
 lint: install
 	$(VENV)/bin/ruff check .

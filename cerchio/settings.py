@@ -1,6 +1,7 @@
 """Cerchio settings: one module, driven by environment variables (see .env.example)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -42,8 +43,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "lib",
     "privacy",
+    "notifications",
     "accounts",
     "network",
     "directory",
@@ -136,7 +140,7 @@ USE_TZ = True
 TIME_ZONE = "Europe/Rome"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -163,6 +167,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cerchio <noreply@localhost>")
+# A stuck SMTP server must not outlive the worker's lease on a message (CERCHIO_OUTBOX_LEASE_SECONDS).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # Security headers. HTTPS-only cookies and HSTS are on in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -269,6 +275,22 @@ CERCHIO_RETENTION_DAYS = {
     "inactive_participant": env_int("CERCHIO_RETENTION_INACTIVE_PARTICIPANT_DAYS", 730),
     "user_session": env_int("CERCHIO_RETENTION_SESSION_DAYS", 30),
     "unclaimed_email": env_int("CERCHIO_RETENTION_UNCLAIMED_EMAIL_DAYS", 1),
+    "outbox_message": env_int("CERCHIO_RETENTION_OUTBOX_DAYS", 30),
 }
 if PRODUCTION and CERCHIO_DEMO:
     raise ImproperlyConfigured("Demo mode cannot be used with CERCHIO_ENV=production")
+
+# --- Background work (docs/worker.md) -----------------------------------------
+# django-tasks with its database backend: no broker, the same database as the site.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The address people reach Cerchio at; every link in an e-mail starts with it.
+CERCHIO_SITE_URL = env_str("CERCHIO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_site = urlsplit(CERCHIO_SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.hostname or _site.path or _site.query or _site.fragment:
+    raise ImproperlyConfigured("CERCHIO_SITE_URL must be an address like https://gruppi.example.org")
+if PRODUCTION and _site.scheme != "https":
+    raise ImproperlyConfigured("CERCHIO_SITE_URL must start with https:// in production")
+# The outbox: how often a message is tried before it is shown as failed, and how long a
+# worker holds a message it is sending before another worker may take it over.
+CERCHIO_OUTBOX_MAX_ATTEMPTS = env_int("CERCHIO_OUTBOX_MAX_ATTEMPTS", 6)
+CERCHIO_OUTBOX_LEASE_SECONDS = env_int("CERCHIO_OUTBOX_LEASE_SECONDS", 300)

@@ -10,7 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
 FERNET_KEY = "x0nWq3Yk0Jq7c5bq0kTjv9bq3m0Qy8cS9G2tN5l1e4A="
-PRODUCTION = {"CERCHIO_ENV": "production", "ALLOWED_HOSTS": "gruppi.example.org", "CERCHIO_ENCRYPTION_KEYS": FERNET_KEY}
+PRODUCTION = {
+    "CERCHIO_ENV": "production",
+    "ALLOWED_HOSTS": "gruppi.example.org",
+    "CERCHIO_ENCRYPTION_KEYS": FERNET_KEY,
+    "CERCHIO_SITE_URL": "https://gruppi.example.org",
+}
 
 
 def run_check(tmp_path, **env):
@@ -40,6 +45,8 @@ def test_production_with_real_settings_passes_the_deploy_check(tmp_path):
         ({"SECRET_KEY": GOOD_KEY, "CERCHIO_DEMO": "true"}, "Demo"),
         ({"SECRET_KEY": GOOD_KEY, "DEBUG": "maybe"}, "DEBUG"),
         ({"SECRET_KEY": GOOD_KEY, "CERCHIO_ENCRYPTION_KEYS": ""}, "CERCHIO_ENCRYPTION_KEYS"),
+        ({"SECRET_KEY": GOOD_KEY, "CERCHIO_SITE_URL": "http://gruppi.example.org"}, "CERCHIO_SITE_URL"),
+        ({"SECRET_KEY": GOOD_KEY, "CERCHIO_SITE_URL": "gruppi.example.org"}, "CERCHIO_SITE_URL"),
     ],
 )
 def test_production_refuses_unsafe_settings(tmp_path, env, message):

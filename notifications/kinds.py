@@ -1,0 +1,89 @@
+"""The registry of message kinds, and how a message becomes an e-mail.
+
+A feature app registers its kinds in its AppConfig.ready():
+
+    register_kind("invitation", template="invitation", still_wanted=invitation_is_open)
+
+The templates live in templates/notifications/<template>/ as subject.txt, body.txt and
+body.html. Subjects stay generic: never a group's name or theme, which could tell whoever
+glances at an inbox what someone is going through.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from lib.site import absolute_url, site_host
+
+if TYPE_CHECKING:
+    from notifications.models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class MessageKind:
+    name: str
+    template: str
+    still_wanted: "Callable[[OutboxMessage], bool] | None" = None
+    build_context: "Callable[[OutboxMessage], dict] | None" = None
+    # Context used by the test that renders every kind (ids and plain values, like the real one).
+    sample_context: dict | None = None
+
+
+KINDS: dict[str, MessageKind] = {}
+
+
+def register_kind(
+    name: str,
+    *,
+    template: str,
+    still_wanted: "Callable[[OutboxMessage], bool] | None" = None,
+    build_context: "Callable[[OutboxMessage], dict] | None" = None,
+    sample_context: dict | None = None,
+) -> MessageKind:
+    """Declare a kind of message. Registering the same name twice with other values is an error."""
+    kind = MessageKind(name, template, still_wanted, build_context, sample_context)
+    if name in KINDS and KINDS[name] != kind:
+        raise ValueError(f"Message kind {name!r} is already registered")
+    KINDS[name] = kind
+    return kind
+
+
+def get_kind(name: str) -> MessageKind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise LookupError(f"No message kind {name!r} is registered") from None
+
+
+def message_id(kind: str, key: str) -> str:
+    """The same (kind, key) always gets the same Message-ID, so a resend is recognisable."""
+    digest = hashlib.sha256(f"{kind}\x00{key}".encode()).hexdigest()[:40]
+    return f"<{digest}@{site_host()}>"
+
+
+def render_message(message: "OutboxMessage") -> EmailMultiAlternatives:
+    """The e-mail for an outbox row, in the recipient's language, plain text and HTML."""
+    kind = get_kind(message.kind)
+    context = {"site_url": settings.CERCHIO_SITE_URL, "home_url": absolute_url(f"/{message.language}/")}
+    context.update(message.context)
+    if kind.build_context:
+        context.update(kind.build_context(message))
+    folder = f"notifications/{kind.template}"
+    with translation.override(message.language):
+        subject = render_to_string(f"{folder}/subject.txt", context).strip()
+        text = render_to_string(f"{folder}/body.txt", context)
+        html = render_to_string(f"{folder}/body.html", context)
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[message.recipient],
+        headers={"Message-ID": message_id(message.kind, message.key)},
+    )
+    email.attach_alternative(html, "text/html")
+    return email

@@ -1,0 +1,66 @@
+"""Writes to the outbox: enqueue a message, put a failed one back in line."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from notifications.kinds import get_kind
+from notifications.models import OutboxMessage, OutboxStatus
+
+
+def message_enqueue(
+    *,
+    kind: str,
+    key: str,
+    to: str,
+    language: str,
+    context: dict,
+    user=None,
+    association_id: int | None = None,
+) -> OutboxMessage:
+    """Put an e-mail in the outbox. Call it inside the transaction of the change that causes it.
+
+    The row commits or rolls back with that change. (kind, key) names the message: enqueueing
+    the same pair again returns the row already there and sends nothing more.
+    """
+    get_kind(kind)  # an unknown kind fails here, in the request, not later in the worker
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {language!r}")
+    if not to or "@" not in to:
+        raise ValueError("An outbox message needs an e-mail address")
+    existing = OutboxMessage.objects.filter(kind=kind, key=key).first()
+    if existing:
+        return existing
+    try:
+        # A savepoint, so a concurrent insert of the same key does not break the caller's transaction.
+        with transaction.atomic():
+            return OutboxMessage.objects.create(
+                kind=kind,
+                key=key,
+                recipient=to,
+                recipient_user=user,
+                language=language,
+                context=context,
+                association_id=association_id,
+            )
+    except IntegrityError:
+        return OutboxMessage.objects.get(kind=kind, key=key)
+
+
+def message_retry(*, message: OutboxMessage) -> bool:
+    """Put a failed message back in line, with its attempts counted afresh. False if it had not failed."""
+    updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    message.refresh_from_db()
+    return updated == 1
+
+
+def failed_messages(*, association_ids: Iterable[int]) -> QuerySet[OutboxMessage]:
+    """Messages that could not be sent, for the coordinators of these associations."""
+    return OutboxMessage.objects.filter(status=OutboxStatus.FAILED, association_id__in=list(association_ids)).order_by(
+        "-created_at"
+    )
