@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from lib.text import fold
@@ -752,6 +753,11 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def invitation_token(*, invitation_id: int, salt: str) -> str:
+    """The one-time token of an invitation's link, derived with the site's secret key."""
+    return salted_hmac("cerchio.invitation", f"{invitation_id}:{salt}", algorithm="sha256").hexdigest()[:43]
+
+
 @transaction.atomic
 def invitation_send(
     *, association: Association, role: str, email: str, by, group: Group | None = None, language: str = "it"
@@ -769,22 +775,34 @@ def invitation_send(
         raise Refused(_("Per invitare un facilitatore scegli il gruppo."))
     if group is not None and group.association_id != association.pk:
         raise Refused(_("Il gruppo appartiene a un'altra associazione."))
-    token = secrets.token_urlsafe(32)
+    salt = secrets.token_hex(16)
     invitation = Invitation.objects.create(
         association=association,
         group=group,
         role=role,
         email=email.strip().lower(),
-        token_hash=_token_hash(token),
+        salt=salt,
+        token_hash=secrets.token_hex(32),  # replaced below, once the id is known
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
+    token = invitation_token(invitation_id=invitation.pk, salt=salt)
+    invitation.token_hash = _token_hash(token)
+    invitation.save(update_fields=["token_hash"])
     message_enqueue(
         kind="invitation",
         key=f"invitation:{invitation.pk}",
         to=invitation.email,
         language=language,
-        context={"invitation": invitation.pk, "token": token},
+        # Plain values only: the link is rebuilt from id and salt when the message is sent.
+        context={
+            "invitation": invitation.pk,
+            "salt": salt,
+            "association": association.name,
+            "group": group.name if group else "",
+            "role": role,
+            "expires_on": invitation.expires_at.date().isoformat(),
+        },
         association_id=association.pk,
     )
     activity_record(

@@ -29,13 +29,13 @@ def test_profile_saves_nickname_and_logs_the_change(client, participant):
 def test_a_refused_page_is_logged(client, facilitator_a):
     client.force_login(facilitator_a)
     assert client.get("/it/admin/network/association/").status_code == 302  # the admin is for site administrators
-    assert client.get("/it/workspace/invitations/").status_code == 403
+    assert client.get("/it/workspace/people/").status_code == 403
     assert AuditEvent.objects.filter(action=AuditAction.AUTHORIZATION_FAILED, actor=facilitator_a).exists()
 
 
 def test_error_pages_speak_the_visitors_language(client, facilitator_a):
     client.force_login(facilitator_a)
-    english = client.get("/en/workspace/invitations/").content.decode()
+    english = client.get("/en/workspace/people/").content.decode()
     assert '<html lang="en">' in english and "Accesso non consentito" not in english
     assert client.get("/en/groups/nothing-here/").status_code == 404
     assert "Page not found" in client.get("/en/groups/nothing-here/").content.decode()

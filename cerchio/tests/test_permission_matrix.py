@@ -21,6 +21,7 @@ from accounts.models import Profile
 from network import services
 from network.models import Invitation, Meeting, Pause, Theme
 from network.tests.factories import make_group
+from notifications.tasks import purge_expired_task
 
 PERSONAS = [
     "anonymous",
@@ -174,6 +175,7 @@ def world(request, db, group_a, group_b, group_y, association_x):
         token_hash=services._token_hash("token-for-the-matrix"),
         expires_at=timezone.now() + timedelta(days=7),
     )
+    purge_expired_task.enqueue()  # so the background-task admin has a row
     return {
         "slug": public.slug,
         "group_slug": group_a.slug,
@@ -256,6 +258,7 @@ READ_ONLY = {
     "network.meeting",
     "network.invitation",
     "network.activity",
+    "django_tasks_database.dbtaskresult",
 }
 SITE_ADMIN_DELETES = {
     "accounts.user",
