@@ -502,6 +502,7 @@ class Invitation(models.Model):
     group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(_("ruolo"), max_length=20)
     email = EncryptedTextField(_("e-mail"), blank=True)
+    email_index = models.CharField(max_length=64, blank=True, db_index=True)
     # The token in the link is derived from the id, this salt and the site's secret key, so
     # it is stored nowhere (not even in the outbox); only its hash is kept, to find the row.
     salt = models.CharField(max_length=32, blank=True)

@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from lib.text import fold
+from privacy.crypto import blind_index
 from network import recurrence
 from network.activity import activity_record
 from network.models import (
@@ -781,6 +782,7 @@ def invitation_send(
         group=group,
         role=role,
         email=email.strip().lower(),
+        email_index=blind_index(email),
         salt=salt,
         token_hash=secrets.token_hex(32),  # replaced below, once the id is known
         invited_by=by,
@@ -854,7 +856,7 @@ def invitation_accept(*, token: str, user=None, password: str | None = None, nic
         AssociationMembership.objects.get_or_create(user=user, association=invitation.association, role=invitation.role)
     # The address has done its job: it is erased from the invitation.
     changed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-        accepted_at=timezone.now(), accepted_by=user, email=""
+        accepted_at=timezone.now(), accepted_by=user, email="", email_index=""
     )
     if changed != 1:
         raise Refused(_("Questo invito è già stato usato. Se è tuo, accedi con la tua e-mail."))
@@ -874,8 +876,8 @@ def invitation_withdraw(*, invitation: Invitation, by) -> Invitation:
     if invitation.accepted_at:
         raise Refused(_("Questo invito è già stato usato."))
     invitation.withdrawn_at = timezone.now()
-    invitation.email = ""
-    invitation.save(update_fields=["withdrawn_at", "email"])
+    invitation.email = invitation.email_index = ""
+    invitation.save(update_fields=["withdrawn_at", "email", "email_index"])
     activity_record(
         actor=by,
         action="invitation.withdraw",

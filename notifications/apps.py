@@ -22,6 +22,7 @@ class NotificationsConfig(AppConfig):
         register(
             "notifications.outboxmessage",
             owners=("recipient_user",),
+            email_index="recipient_index",
             export_fields=("kind", "language", "status", "created_at", "sent_at"),
             retention="outbox_message",
             retention_field="created_at",

@@ -31,6 +31,8 @@ class OutboxMessage(models.Model):
     kind = models.CharField(_("tipo"), max_length=80)
     key = models.CharField(_("chiave"), max_length=200)
     recipient = EncryptedTextField(_("destinatario"))
+    # Keyed hash of the address: finds a person's messages for export and erasure without an account.
+    recipient_index = models.CharField(max_length=64, blank=True, db_index=True)
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("persona"),

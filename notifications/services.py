@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from notifications.kinds import get_kind
+from privacy.crypto import blind_index
 from notifications.models import OutboxMessage, OutboxStatus
 
 
@@ -41,6 +42,7 @@ def message_enqueue(
                 kind=kind,
                 key=key,
                 recipient=to,
+                recipient_index=blind_index(to),
                 recipient_user=user,
                 language=language,
                 context=context,

@@ -22,6 +22,9 @@ class PersonalData:
     # Erasure sets these owner fields to NULL instead of deleting the rows, so logs and
     # figures keep their counts without naming the person (pretix's shredder does the same).
     redact: tuple[str, ...] = ()
+    # For data of people with no account (a newcomer's request, a follower known by e-mail):
+    # the field holding the keyed hash of their address, so export and erasure find the rows.
+    email_index: str | None = None
     why: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -111,6 +114,7 @@ register(
 register(
     "network.invitation",
     owners=("accepted_by", "invited_by"),
+    email_index="email_index",
     export_fields=("role", "association__name", "created_at", "accepted_at"),
     redact=("accepted_by", "invited_by"),
     why="invitations to a role; the invitee's address is encrypted and erased on acceptance",
