@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,11 +43,12 @@ def _done(request, meeting, text: str) -> HttpResponse:
 
 
 def _render(request, template: str, meeting, form, **extra) -> HttpResponse:
-    return render(
-        request,
-        template,
-        {"meeting": meeting, "group": meeting.group, "form": form, "next": request.GET.get("next", ""), **extra},
-    )
+    if _back(request, meeting) == "workspace:group":
+        back_url = reverse("workspace:group", kwargs={"slug": meeting.group.slug})
+    else:
+        back_url = reverse("workspace:home")
+    context = {"meeting": meeting, "group": meeting.group, "form": form, "back_url": back_url}
+    return render(request, template, {**context, "next": request.GET.get("next", ""), **extra})
 
 
 @workspace_view(CAP)
