@@ -667,6 +667,9 @@ def meeting_cancel(*, meeting: Meeting, note: str = "", by) -> Meeting:
 def meeting_restore(*, meeting: Meeting, by) -> Meeting:
     """Undo a cancellation: the meeting is held as planned (or as moved before)."""
     _editable(meeting)
+    if meeting.group.pauses.filter(starts_on__lte=meeting.original_date, ends_on__gte=meeting.original_date).exists():
+        # Without this the meeting stayed cancelled while the facilitator was told it is held.
+        raise Refused(_("Questo incontro è in una pausa del gruppo: togli la pausa o cambiane le date."))
     exception = ScheduleException.objects.filter(schedule=meeting.schedule, original_date=meeting.original_date).first()
     if exception is not None:
         if exception.new_date or exception.new_start_time or exception.new_venue_id:

@@ -323,3 +323,20 @@ def test_hostile_input_on_the_pause_form_never_fails(fac_client, group_a, meetin
         f"/it/workspace/groups/{group_a.slug}/pause/", {"starts_on": starts_on, "ends_on": ends_on, "note": note}
     )
     assert response.status_code in (200, 302)
+
+
+def test_a_meeting_in_a_pause_points_to_the_pause_and_cannot_be_restored_alone(fac_client, group_a, meetings_a):
+    """Restoring it used to say "the meeting is held" while the pause kept it cancelled."""
+    fac_client.post(
+        f"/it/workspace/groups/{group_a.slug}/pause/", {"starts_on": "2027-08-01", "ends_on": "2027-08-31", "note": ""}
+    )
+    paused = meetings_a[1]  # 3 August
+    group_page = fac_client.get(f"/it/workspace/groups/{group_a.slug}/").content.decode()
+    assert f"/it/workspace/meetings/{paused.pk}/restore/" not in group_page
+    assert "Vedi la pausa" in group_page
+    response = fac_client.post(f"/it/workspace/meetings/{paused.pk}/restore/", follow=True)
+    assert response.status_code == 200
+    assert "Questo incontro è in una pausa del gruppo" in response.content.decode()
+    assert "si tiene" not in response.content.decode()
+    paused.refresh_from_db()
+    assert paused.is_cancelled

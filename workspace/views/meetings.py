@@ -18,7 +18,7 @@ from network.access import Cap
 from network.models import Venue
 from workspace.decorators import workspace_view
 from workspace.forms import CancelMeetingForm, MeetingVenueForm, MoveMeetingForm, add_refusal
-from workspace.scoping import meeting_for
+from workspace.scoping import mark_paused, meeting_for
 
 CAP = Cap.GROUP_MANAGE_MEETINGS
 
@@ -54,6 +54,7 @@ def _render(request, template: str, meeting, form, **extra) -> HttpResponse:
 @workspace_view(CAP)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, CAP)
+    mark_paused([meeting])
     return render(request, "workspace/meeting_detail.html", {"meeting": meeting, "group": meeting.group})
 
 
