@@ -9,6 +9,7 @@ from icalendar import Calendar, Event, vRecur
 
 from network import recurrence
 from network.models import Group, Meeting, Venue
+from network.services import rule_dates
 
 
 def _location(venue: Venue | None) -> str:
@@ -27,6 +28,7 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
     calendar.add("x-wr-calname", group.name)
     domain = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "cerchio.local"
     description = _("Gruppo di auto mutuo aiuto. Per partecipare contatta l'associazione: %(url)s") % {"url": page_url}
+    pauses = list(group.pauses.all())
     for schedule in group.schedules.all():
         zone = ZoneInfo(schedule.timezone)
         first = recurrence.occurrences(
@@ -52,7 +54,14 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
         series.add("url", page_url)
         series.add("dtstamp", group.updated_at)
         overrides = []
-        meetings = Meeting.objects.filter(schedule=schedule).select_related("venue").order_by("original_start")
+        meetings = list(Meeting.objects.filter(schedule=schedule).select_related("venue").order_by("original_start"))
+        # Meeting rows reach only a few months ahead; a pause decided further out must
+        # still leave its dates out of the series the calendar apps repeat for ever.
+        rows = {meeting.original_date for meeting in meetings}
+        for pause in pauses:
+            for start in rule_dates(schedule=schedule, start=pause.starts_on, end=pause.ends_on):
+                if start.date() not in rows:
+                    series.add("exdate", start.astimezone(zone))
         for meeting in meetings:
             original = meeting.original_start.astimezone(zone)
             if meeting.is_cancelled:

@@ -632,8 +632,12 @@ def _editable(meeting: Meeting) -> None:
 
 
 def _exception_for(meeting: Meeting) -> ScheduleException:
+    # A new exception starts as a change: the model's default (cancelled) would silently
+    # cancel a meeting whose venue alone is changed.
     exception, _created = ScheduleException.objects.get_or_create(
-        schedule=meeting.schedule, original_date=meeting.original_date
+        schedule=meeting.schedule,
+        original_date=meeting.original_date,
+        defaults={"kind": ScheduleException.Kind.CHANGED},
     )
     return exception
 
@@ -665,6 +669,9 @@ def meeting_cancel(*, meeting: Meeting, note: str = "", by) -> Meeting:
 def meeting_restore(*, meeting: Meeting, by) -> Meeting:
     """Undo a cancellation: the meeting is held as planned (or as moved before)."""
     _editable(meeting)
+    if meeting.group.pauses.filter(starts_on__lte=meeting.original_date, ends_on__gte=meeting.original_date).exists():
+        # Without this the meeting stayed cancelled while the facilitator was told it is held.
+        raise Refused(_("Questo incontro è in una pausa del gruppo: togli la pausa o cambiane le date."))
     exception = ScheduleException.objects.filter(schedule=meeting.schedule, original_date=meeting.original_date).first()
     if exception is not None:
         if exception.new_date or exception.new_start_time or exception.new_venue_id:
@@ -721,7 +728,8 @@ def meeting_change_venue(*, meeting: Meeting, venue: Venue | None, note: str = "
     """Hold one meeting at another venue of the association (None: back to the usual one)."""
     _editable(meeting)
     group = meeting.group
-    if venue is not None and venue.association_id != group.association_id:
+    # The venue the meeting already has may stay, even if it belongs elsewhere (older data).
+    if venue is not None and venue.association_id != group.association_id and venue.pk != meeting.venue_id:
         raise Refused(_("La sede appartiene a un'altra associazione."))
     exception = _exception_for(meeting)
     exception.new_venue = None if venue is None or venue.pk == group.venue_id else venue

@@ -40,7 +40,7 @@ class NoteField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 200)
-        kwargs.setdefault("label", _("Nota pubblica (facoltativa)"))
+        kwargs.setdefault("label", _("Avviso pubblico"))  # the form adds "(facoltativo)"
         kwargs.setdefault("help_text", _("Si vede sulla pagina del gruppo. Non scrivere nomi né motivi personali."))
         super().__init__(**kwargs)
 

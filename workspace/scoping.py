@@ -71,3 +71,12 @@ def invitation_for(request, pk: int, cap: Cap) -> Invitation:
     if invitation is None:
         _refuse(request, Invitation.objects.filter(pk=pk).exists())
     return invitation
+
+
+def mark_paused(meetings) -> None:
+    """Set `in_pause` on each meeting a pause of its group covers (one query)."""
+    pauses: dict[int, list[Pause]] = {}
+    for pause in Pause.objects.filter(group_id__in={meeting.group_id for meeting in meetings}):
+        pauses.setdefault(pause.group_id, []).append(pause)
+    for meeting in meetings:
+        meeting.in_pause = any(pause.covers(meeting.original_date) for pause in pauses.get(meeting.group_id, []))

@@ -14,7 +14,7 @@ from network.models import Activity, Meeting
 from workspace.decorators import workspace_view
 from workspace.forms import GroupDayToDayForm, GroupForm, PauseForm, RhythmForm, add_refusal
 from workspace.history import describe_activity
-from workspace.scoping import group_for, pause_for
+from workspace.scoping import group_for, mark_paused, pause_for
 
 GROUP_MEETINGS = 12
 
@@ -28,6 +28,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("venue", "schedule", "group")
         .order_by("starts_at")[:GROUP_MEETINGS]
     )
+    mark_paused(meetings)
     schedules = list(group.schedules.current())
     return render(
         request,

@@ -7,8 +7,9 @@ from django.utils import timezone
 from network.access import Cap, access_for
 from network.models import Meeting
 from workspace.decorators import workspace_view
+from workspace.scoping import mark_paused
 
-HOME_MEETINGS = 8
+HOME_MEETINGS = 5  # the rest are one tap away, on the group's page
 
 
 @workspace_view()
@@ -26,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("group", "venue", "schedule")
         .order_by("starts_at")[:HOME_MEETINGS]
     )
+    mark_paused(meetings)
     week = None
     if access.has(Cap.NETWORK_VIEW_MEETINGS):
         this_week = Meeting.objects.filter(

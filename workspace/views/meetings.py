@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from network.access import Cap
 from network.models import Venue
 from workspace.decorators import workspace_view
 from workspace.forms import CancelMeetingForm, MeetingVenueForm, MoveMeetingForm, add_refusal
-from workspace.scoping import meeting_for
+from workspace.scoping import mark_paused, meeting_for
 
 CAP = Cap.GROUP_MANAGE_MEETINGS
 
@@ -42,16 +43,18 @@ def _done(request, meeting, text: str) -> HttpResponse:
 
 
 def _render(request, template: str, meeting, form, **extra) -> HttpResponse:
-    return render(
-        request,
-        template,
-        {"meeting": meeting, "group": meeting.group, "form": form, "next": request.GET.get("next", ""), **extra},
-    )
+    if _back(request, meeting) == "workspace:group":
+        back_url = reverse("workspace:group", kwargs={"slug": meeting.group.slug})
+    else:
+        back_url = reverse("workspace:home")
+    context = {"meeting": meeting, "group": meeting.group, "form": form, "back_url": back_url}
+    return render(request, template, {**context, "next": request.GET.get("next", ""), **extra})
 
 
 @workspace_view(CAP)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, CAP)
+    mark_paused([meeting])
     return render(request, "workspace/meeting_detail.html", {"meeting": meeting, "group": meeting.group})
 
 
