@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Account")
+
+    def ready(self):
+        from accounts import messages
+        from notifications.kinds import register_kind
+
+        register_kind(
+            "privacy_link",
+            template="privacy_link",
+            build_context=messages.privacy_link_context,
+            sample_context=messages.PRIVACY_LINK_SAMPLE,
+        )

@@ -21,7 +21,6 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from lib.text import fold
-from privacy.crypto import blind_index
 from network import recurrence
 from network.activity import activity_record
 from network.models import (
@@ -42,6 +41,7 @@ from network.models import (
     Venue,
     slot_bit,
 )
+from privacy.crypto import blind_index
 
 
 class Refused(ValidationError):

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from notifications.kinds import get_kind
-from privacy.crypto import blind_index
 from notifications.models import OutboxMessage, OutboxStatus
+from privacy.crypto import blind_index
 
 
 def message_enqueue(

@@ -58,6 +58,8 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
     "accounts:my_data": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
     "accounts:my_data_export": ({}, [302, 302, 302, 302, 302, 302, 302, 302]),
     "accounts:my_data_erase": ({}, [302, 302, 302, 302, 302, 302, 302, 302]),
+    "accounts:subject_request": ({}, ALL(200)),
+    "accounts:subject_act": ({"action": "export", "token": "not-signed"}, ALL(400)),
     "account_login": ({}, [200, 302, 302, 302, 302, 302, 302, 302]),
     "account_logout": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
     "account_inactive": ({}, ALL(200)),
