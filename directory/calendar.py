@@ -3,10 +3,10 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vRecur
 
+from lib.site import site_host
 from network import recurrence
 from network.models import Group, Meeting, Venue
 from network.services import rule_dates
@@ -26,7 +26,8 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", group.name)
-    domain = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "cerchio.local"
+    # Stable across deployments: reordering ALLOWED_HOSTS must never duplicate subscribers' events.
+    domain = site_host()
     description = _("Gruppo di auto mutuo aiuto. Per partecipare contatta l'associazione: %(url)s") % {"url": page_url}
     pauses = list(group.pauses.all())
     for schedule in group.schedules.all():

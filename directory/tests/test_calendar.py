@@ -93,3 +93,15 @@ def test_feed_page_and_api_agree(client):
 
 def test_unknown_group_calendar_is_404(client):
     assert client.get("/groups/nessuno/calendar.ics").status_code == 404
+
+
+def test_calendar_uids_come_from_the_site_address_not_the_host_list(client, settings):
+    group = make_group(slug="uid-stabile")
+    settings.CERCHIO_SITE_URL = "https://gruppi.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "altro.example.org"]
+    first = client.get(f"/groups/{group.slug}/calendar.ics").content.decode()
+    settings.ALLOWED_HOSTS = ["altro.example.org", "testserver"]
+    second = client.get(f"/groups/{group.slug}/calendar.ics").content.decode()
+    uids = [line for line in first.splitlines() if line.startswith("UID:")]
+    assert uids and all(line.endswith("@gruppi.example.org") for line in uids)
+    assert uids == [line for line in second.splitlines() if line.startswith("UID:")]
