@@ -1,6 +1,6 @@
 """RFC 5545 calendar feed of a group, built from the same rows the pages show."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from icalendar import Calendar, Event, vRecur
 
 from lib.site import site_host
 from network import recurrence
-from network.models import Group, Meeting, Venue
+from network.models import Group, Meeting, Schedule, Venue
 from network.services import rule_dates
 
 
@@ -18,9 +18,41 @@ def _location(venue: Venue | None) -> str:
     return f"{venue.name}, {venue.address}, {venue.comune} ({venue.province})"
 
 
+def _rule(schedule: Schedule, zone: ZoneInfo) -> vRecur:
+    """The schedule's RRULE; an ended schedule stops with UNTIL (UTC, end of its last local day)."""
+    rule = vRecur.from_ical(schedule.rrule)
+    if schedule.ends_on is None:
+        return rule
+    until = datetime.combine(schedule.ends_on, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+    if "COUNT" in rule:
+        # RFC 5545 allows COUNT or UNTIL, not both: stop at the last instance the count gives.
+        given = recurrence.occurrences(
+            rule=schedule.rrule,
+            starts_on=schedule.starts_on,
+            start_time=schedule.start_time,
+            tz=schedule.timezone,
+            window_start=schedule.starts_on,
+            window_end=schedule.ends_on,
+        )
+        del rule["COUNT"]
+        if given:
+            until = min(until, given[-1].astimezone(UTC))
+    for existing in rule.get("UNTIL", []):
+        if isinstance(existing, datetime):
+            until = min(until, existing.astimezone(UTC))
+    rule["UNTIL"] = [until]
+    return rule
+
+
 def group_calendar(group: Group, *, page_url: str) -> bytes:
-    """One VEVENT per schedule with its RRULE; cancelled meetings become EXDATE and
-    moved ones RECURRENCE-ID overrides, so every calendar shows what the page shows."""
+    """One VEVENT per schedule with its RRULE, and every meeting row that differs from it:
+    cancelled ones as EXDATE, the others as RECURRENCE-ID overrides carrying their real
+    times, venue and note, so every calendar shows what the page shows.
+
+    The series says what the schedule gives now (its current time and duration at the
+    group's venue); a meeting held at 20:30 before the time became 21:00 is an override
+    of the rule's 21:00 instance on that date.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Cerchio//Gruppi di auto mutuo aiuto//IT")
     calendar.add("version", "2.0")
@@ -30,7 +62,7 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
     domain = site_host()
     description = _("Gruppo di auto mutuo aiuto. Per partecipare contatta l'associazione: %(url)s") % {"url": page_url}
     pauses = list(group.pauses.all())
-    for schedule in group.schedules.all():
+    for schedule in group.schedules.order_by("starts_on", "pk"):
         zone = ZoneInfo(schedule.timezone)
         first = recurrence.occurrences(
             rule=schedule.rrule,
@@ -38,7 +70,7 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
             start_time=schedule.start_time,
             tz=schedule.timezone,
             window_start=schedule.starts_on,
-            window_end=schedule.starts_on + timedelta(days=800),
+            window_end=min(schedule.starts_on + timedelta(days=800), schedule.ends_on or datetime.max.date()),
         )
         if not first:
             continue
@@ -49,13 +81,17 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
         series.add("summary", group.name)
         series.add("dtstart", first[0])
         series.add("dtend", first[0] + duration)
-        series.add("rrule", vRecur.from_ical(schedule.rrule))
+        series.add("rrule", _rule(schedule, zone))
         series.add("location", _location(group.venue))
         series.add("description", description)
         series.add("url", page_url)
         series.add("dtstamp", group.updated_at)
         overrides = []
-        meetings = list(Meeting.objects.filter(schedule=schedule).select_related("venue").order_by("original_start"))
+        meetings = list(
+            Meeting.objects.filter(schedule=schedule, is_scheduled=True)
+            .select_related("venue")
+            .order_by("original_date")
+        )
         # Meeting rows reach only a few months ahead; a pause decided further out must
         # still leave its dates out of the series the calendar apps repeat for ever.
         rows = {meeting.original_date for meeting in meetings}
@@ -64,21 +100,29 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
                 if start.date() not in rows:
                     series.add("exdate", start.astimezone(zone))
         for meeting in meetings:
-            original = meeting.original_start.astimezone(zone)
+            # The instance the series gives on this date now, at the schedule's current time.
+            instance = datetime.combine(meeting.original_date, schedule.start_time, tzinfo=zone)
             if meeting.is_cancelled:
-                series.add("exdate", original)
-            elif meeting.is_changed:
-                moved = Event()
-                moved.add("uid", uid)
-                moved.add("recurrence-id", original)
-                moved.add("summary", group.name)
-                moved.add("dtstart", meeting.starts_at.astimezone(zone))
-                moved.add("dtend", meeting.ends_at.astimezone(zone))
-                moved.add("location", _location(meeting.venue))
-                moved.add("description", meeting.note or description)
-                moved.add("url", page_url)
-                moved.add("dtstamp", group.updated_at)
-                overrides.append(moved)
+                series.add("exdate", instance)
+                continue
+            if (
+                meeting.starts_at == instance
+                and meeting.ends_at == instance + duration
+                and meeting.venue_id == group.venue_id
+                and not meeting.note
+            ):
+                continue  # exactly what the series says
+            moved = Event()
+            moved.add("uid", uid)
+            moved.add("recurrence-id", instance)
+            moved.add("summary", group.name)
+            moved.add("dtstart", meeting.starts_at.astimezone(zone))
+            moved.add("dtend", meeting.ends_at.astimezone(zone))
+            moved.add("location", _location(meeting.venue))
+            moved.add("description", meeting.note or description)
+            moved.add("url", page_url)
+            moved.add("dtstamp", group.updated_at)
+            overrides.append(moved)
         calendar.add_component(series)
         for moved in overrides:
             calendar.add_component(moved)

@@ -158,6 +158,10 @@ class GroupAdmin(SiteAdmin):
         pass  # the services below write the group, its themes and what follows from them
 
     def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            # The schedules are read-only here and never saved; the change message
+            # still reads what each formset saved.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         data = form.cleaned_data
         fields = _changes(form, services.GROUP_FIELDS)
         if change:

@@ -631,13 +631,10 @@ def _editable(meeting: Meeting) -> None:
         raise Refused(_("Questo incontro non è più in calendario."))
 
 
-def _exception_for(meeting: Meeting) -> ScheduleException:
-    # A new exception starts as a change: the model's default (cancelled) would silently
-    # cancel a meeting whose venue alone is changed.
+def _exception_for(meeting: Meeting, *, kind: str) -> ScheduleException:
+    """The meeting's exception; a new one starts as `kind` (the model's default would cancel it)."""
     exception, _created = ScheduleException.objects.get_or_create(
-        schedule=meeting.schedule,
-        original_date=meeting.original_date,
-        defaults={"kind": ScheduleException.Kind.CHANGED},
+        schedule=meeting.schedule, original_date=meeting.original_date, defaults={"kind": kind}
     )
     return exception
 
@@ -655,7 +652,7 @@ def _meeting_payload(meeting: Meeting, **extra) -> dict:
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, note: str = "", by) -> Meeting:
     _editable(meeting)
-    exception = _exception_for(meeting)
+    exception = _exception_for(meeting, kind=ScheduleException.Kind.CANCELLED)
     exception.kind = ScheduleException.Kind.CANCELLED
     exception.public_note = note
     exception.save()
@@ -704,7 +701,7 @@ def meeting_move(*, meeting: Meeting, new_date: date, new_time: time, note: str 
         )
     ):
         raise Refused(_("In quella data il gruppo ha già un altro incontro."))
-    exception = _exception_for(meeting)
+    exception = _exception_for(meeting, kind=ScheduleException.Kind.CHANGED)
     exception.kind = ScheduleException.Kind.CHANGED
     exception.new_date = None if new_date == meeting.original_date else new_date
     exception.new_start_time = None if new_time == schedule.start_time else new_time
@@ -731,7 +728,7 @@ def meeting_change_venue(*, meeting: Meeting, venue: Venue | None, note: str = "
     # The venue the meeting already has may stay, even if it belongs elsewhere (older data).
     if venue is not None and venue.association_id != group.association_id and venue.pk != meeting.venue_id:
         raise Refused(_("La sede appartiene a un'altra associazione."))
-    exception = _exception_for(meeting)
+    exception = _exception_for(meeting, kind=ScheduleException.Kind.CHANGED)
     exception.new_venue = None if venue is None or venue.pk == group.venue_id else venue
     if exception.kind != ScheduleException.Kind.CANCELLED:
         exception.kind = ScheduleException.Kind.CHANGED
