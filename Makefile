@@ -28,7 +28,7 @@ demo: install
 	$(MANAGE) seed_demo
 	@echo ""
 	@mkdir -p $(MAIL_DIR)
-	@echo "Cerchio is at http://127.0.0.1:$(PORT)/  (back office: http://127.0.0.1:$(PORT)/it/admin/)"
+	@echo "Cerchio is at http://127.0.0.1:$(PORT)/  (workspace: http://127.0.0.1:$(PORT)/it/workspace/, site admin: /it/admin/)"
 	@echo "E-mails are written to $(MAIL_DIR) (one .eml file per message)"
 	@export $(DEMO_ENV); \
 	$(MANAGE) run_worker & worker=$$!; \

@@ -56,7 +56,10 @@ class Command(BaseCommand):
                 sent += handled
                 if handled < limit or not once:
                     break
-            logger.info(
+            # An idle pass says nothing at INFO: a worker passing every 5 s would bury what matters.
+            busy = bool(periodic or tasks or sent)
+            logger.log(
+                logging.INFO if busy or once else logging.DEBUG,
                 "Pass done in %.2fs: %d periodic job(s) enqueued, %d task(s) run, %d message(s) handled",
                 time.monotonic() - started,
                 len(periodic),
