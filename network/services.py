@@ -133,6 +133,9 @@ def _planned_meetings(
     return planned
 
 
+# How far from its date a single meeting may be moved.
+MAX_MOVE_DAYS = 60
+
 _SYNCED_FIELDS = ["original_start", "starts_at", "ends_at", "venue_id", "is_cancelled", "is_changed", "note"]
 
 
@@ -158,13 +161,17 @@ def _sync_schedule(*, schedule: Schedule, group: Group, today: date) -> None:
     marked not scheduled.
     """
     now = timezone.now()
-    planned = _planned_meetings(schedule=schedule, group=group, start=today, end=_horizon_end(today))
-    existing = {m.original_date: m for m in schedule.meetings.filter(original_date__gte=today)}
+    # A meeting moved later than its date is still to come after that date has passed:
+    # look back as far as a meeting may be moved, but never create a past occurrence.
+    start = today - timedelta(days=MAX_MOVE_DAYS)
+    planned = _planned_meetings(schedule=schedule, group=group, start=start, end=_horizon_end(today))
+    existing = {m.original_date: m for m in schedule.meetings.filter(original_date__gte=start)}
     to_create, to_update, gone = [], [], []
     for day, meeting in planned.items():
         current = existing.pop(day, None)
         if current is None:
-            to_create.append(Meeting(group_id=group.pk, schedule=schedule, **meeting.__dict__))
+            if day >= today:
+                to_create.append(Meeting(group_id=group.pk, schedule=schedule, **meeting.__dict__))
             continue
         if current.starts_at <= now and current.is_scheduled:
             continue  # a meeting under way or held is history
@@ -575,18 +582,21 @@ def schedule_change(
         "duration_minutes": [schedule.duration_minutes, duration_minutes],
     }
     if rrule != schedule.rrule and _has_met(schedule):
-        schedule.ends_on = today - timedelta(days=1)
+        # A meeting that has started today stays in the old schedule's life (and in the feed).
+        started_today = schedule.meetings.filter(original_date=today, starts_at__lte=timezone.now()).exists()
+        first_day = today + timedelta(days=1) if started_today else today
+        schedule.ends_on = first_day - timedelta(days=1)
         schedule.save(update_fields=["ends_on"])
         successor = Schedule.objects.create(
             group=group,
             rrule=rrule,
-            starts_on=max(starts_on or today, today),
+            starts_on=max(starts_on or first_day, first_day),
             start_time=start_time,
             duration_minutes=duration_minutes,
             timezone=schedule.timezone,
         )
         # Exceptions already set for coming dates carry over to the new rhythm.
-        schedule.exceptions.filter(original_date__gte=today).update(schedule=successor)
+        schedule.exceptions.filter(original_date__gte=first_day).update(schedule=successor)
         payload["successor"] = successor.pk
         result = successor
     else:
@@ -625,7 +635,7 @@ def schedule_end(*, schedule: Schedule, ends_on: date, by) -> Schedule:
 
 
 def _editable(meeting: Meeting) -> None:
-    if meeting.starts_at <= timezone.now() or meeting.original_start <= timezone.now():
+    if meeting.starts_at <= timezone.now():
         raise Refused(_("Questo incontro è già passato: non si può più cambiare."))
     if not meeting.is_scheduled:
         raise Refused(_("Questo incontro non è più in calendario."))
@@ -691,7 +701,7 @@ def meeting_move(*, meeting: Meeting, new_date: date, new_time: time, note: str 
     starts_at = datetime.combine(new_date, new_time, tzinfo=zone)
     if starts_at <= timezone.now():
         raise Refused(_("Scegli una data e un'ora future."))
-    if abs((new_date - meeting.original_date).days) > 60:
+    if abs((new_date - meeting.original_date).days) > MAX_MOVE_DAYS:
         raise Refused(_("Si può spostare un incontro di al massimo due mesi."))
     others = Meeting.objects.filter(group=meeting.group, is_scheduled=True, is_cancelled=False).exclude(pk=meeting.pk)
     if any(

@@ -356,3 +356,19 @@ def test_holding_a_meeting_at_another_venue_does_not_cancel_it(group, facilitato
     assert changed.venue == other
     assert changed.is_changed and not changed.is_cancelled
     assert ScheduleException.objects.get().kind == ScheduleException.Kind.CHANGED
+
+
+def test_a_meeting_moved_past_its_own_date_can_still_be_changed_after_that_date(facilitator_a, group_a):
+    """Moved from Tuesday to the next Monday: on Saturday it is still to come and still editable."""
+    from django.utils import timezone
+
+    services.schedule_create(group=group_a, rrule="FREQ=WEEKLY;BYDAY=TU", start_time=time(20, 30), by=None)
+    meeting = Meeting.objects.filter(group=group_a, starts_at__gt=timezone.now()).order_by("starts_at")[1]
+    later = meeting.original_date + timedelta(days=6)
+    services.meeting_move(meeting=meeting, new_date=later, new_time=time(20, 30), by=facilitator_a)
+    with time_machine.travel(meeting.original_start + timedelta(days=4), tick=False):
+        meeting.refresh_from_db()
+        services.meeting_change_venue(meeting=meeting, venue=None, note="Stessa sede di sempre", by=facilitator_a)
+        meeting.refresh_from_db()
+        assert meeting.note == "Stessa sede di sempre"
+        assert timezone.localtime(meeting.starts_at).date() == later
