@@ -338,6 +338,9 @@ class VenueForm(forms.ModelForm):
             "longitude": _("Per esempio 11.1211."),
             "transport_notes": _("Per esempio: autobus 5, fermata Piazza Dante; parcheggio in cortile."),
         }
+        error_messages = {
+            "province": {"max_length": _("Scrivi la sigla della provincia: due lettere, per esempio TN.")},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
