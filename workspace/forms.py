@@ -345,7 +345,9 @@ class VenueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("latitude", "longitude"):
-            self.fields[name].required = False
+            self.fields[name].error_messages["required"] = _(
+                "Servono le coordinate: scrivile o usa «Trova le coordinate dal comune»."
+            )
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
         self.fields["province"].widget.attrs.update({"maxlength": 2, "autocapitalize": "characters", "size": 2})
 
@@ -366,14 +368,6 @@ class VenueForm(forms.ModelForm):
         if value is not None and not -180 <= value <= 180:
             raise ValidationError(_("La longitudine va da -180 a 180 (in Italia è tra 6 e 19)."))
         return value
-
-    def clean(self):
-        data = super().clean()
-        if "latitude" in data and "longitude" in data and (data["latitude"] is None or data["longitude"] is None):
-            self.add_error(
-                "latitude", _("Servono latitudine e longitudine: scrivile o usa «Trova le coordinate dal comune».")
-            )
-        return data
 
 
 INVITE_ROLES = [
@@ -396,7 +390,8 @@ class InviteForm(forms.Form):
         queryset=Group.objects.none(),
         required=False,
         empty_label="—",
-        help_text=_("Solo per chi facilita un gruppo."),
+        error_messages={"required": _("Scegli il gruppo che la persona facilita.")},
+        help_text=_("Solo per chi facilita un gruppo: gli altri ruoli valgono per tutta l'associazione."),
     )
     language = forms.ChoiceField(
         label=_("Lingua dell'e-mail"), choices=[("it", _("italiano")), ("en", _("inglese"))], initial="it"
@@ -406,11 +401,13 @@ class InviteForm(forms.Form):
     def __init__(self, *args, association, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = Group.objects.filter(association=association).order_by("name")
+        # Needed for a facilitator only: the other roles take the whole association.
+        self.fields["group"].required = self.data.get("role", GroupRole.FACILITATOR) == GroupRole.FACILITATOR
 
     def clean(self):
         data = super().clean()
         role, group = data.get("role"), data.get("group")
-        if role == GroupRole.FACILITATOR and group is None:
+        if role == GroupRole.FACILITATOR and group is None and "group" not in self.errors:
             self.add_error("group", _("Scegli il gruppo che la persona facilita."))
         if role and role != GroupRole.FACILITATOR:
             data["group"] = None
