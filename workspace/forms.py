@@ -7,12 +7,24 @@ views show that reason on the form (`add_refusal`).
 from datetime import date, time
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network import recurrence
-from network.models import Audience, Entry, FacilitatorKind, Group, StartMode, Theme, Venue
+from network.models import (
+    AssociationRole,
+    Audience,
+    Entry,
+    FacilitatorKind,
+    Group,
+    GroupRole,
+    GroupStatus,
+    StartMode,
+    Theme,
+    Venue,
+)
 from network.recurrence import WEEKDAY_CHOICES
 
 
@@ -254,3 +266,181 @@ class GroupForm(forms.ModelForm):
 
 def today() -> date:
     return timezone.localdate()
+
+
+# --- The coordinator's pages ----------------------------------------------------
+
+NEW_GROUP_STATUSES = [GroupStatus.PLANNED, GroupStatus.PROMOTING, GroupStatus.ACTIVE]
+
+
+class GroupFilterForm(forms.Form):
+    """Filters of the group list: a GET form, so it works without JavaScript and can be bookmarked."""
+
+    status = forms.ChoiceField(label=_("Stato"), required=False)
+    theme = forms.ModelChoiceField(
+        label=_("Area tematica"), queryset=Theme.objects.none(), required=False, empty_label=_("tutte")
+    )
+    town = forms.ChoiceField(label=_("Comune"), required=False)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("tutti"))] + list(GroupStatus.choices)
+        self.fields["theme"].queryset = Theme.objects.filter(groups__in=groups).distinct().order_by("name_it")
+        towns = sorted(
+            set(groups.exclude(venue=None).values_list("venue__comune", flat=True)), key=lambda town: town.lower()
+        )
+        self.fields["town"].choices = [("", _("tutti"))] + [(town, town) for town in towns]
+
+    def apply(self, groups):
+        if not self.is_valid():
+            return groups
+        data = self.cleaned_data
+        if data.get("status"):
+            groups = groups.filter(status=data["status"])
+        if data.get("theme"):
+            groups = groups.filter(themes=data["theme"])
+        if data.get("town"):
+            groups = groups.filter(venue__comune=data["town"])
+        return groups
+
+
+class NewGroupForm(GroupForm):
+    """A new group: everything about it, and where it starts from in its life."""
+
+    status = forms.ChoiceField(
+        label=_("Da dove parte"),
+        choices=[(status.value, status.label) for status in NEW_GROUP_STATUSES],
+        initial=GroupStatus.ACTIVE,
+        widget=forms.RadioSelect,
+        help_text=_("«In progetto» non compare nella ricerca pubblica; «in promozione» e «attivo» sì."),
+    )
+
+    def service_fields(self) -> dict:
+        data = super().service_fields()
+        data.pop("status", None)
+        return data
+
+
+class GroupStatusForm(forms.Form):
+    # Any state is accepted here: the service decides which moves are allowed and says why not.
+    status = forms.ChoiceField(choices=GroupStatus.choices)
+    confirm = forms.BooleanField(required=False)
+
+
+class VenueForm(forms.ModelForm):
+    """A venue; the coordinates can be filled from the comune (the "Trova le coordinate" button)."""
+
+    class Meta:
+        model = Venue
+        fields = ["name", "address", "comune", "province", "latitude", "longitude", "step_free", "transport_notes"]
+        help_texts = {
+            "latitude": _("Per esempio 46.0679. Lascia vuoto e usa «Trova le coordinate dal comune»."),
+            "longitude": _("Per esempio 11.1211."),
+            "transport_notes": _("Per esempio: autobus 5, fermata Piazza Dante; parcheggio in cortile."),
+        }
+        error_messages = {
+            "province": {"max_length": _("Scrivi la sigla della provincia: due lettere, per esempio TN.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("latitude", "longitude"):
+            self.fields[name].error_messages["required"] = _(
+                "Servono le coordinate: scrivile o usa «Trova le coordinate dal comune»."
+            )
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        self.fields["province"].widget.attrs.update({"maxlength": 2, "autocapitalize": "characters", "size": 2})
+
+    def clean_province(self) -> str:
+        province = self.cleaned_data["province"].strip().upper()
+        if len(province) != 2 or not province.isalpha():
+            raise ValidationError(_("Scrivi la sigla della provincia: due lettere, per esempio TN."))
+        return province
+
+    def clean_latitude(self):
+        value = self.cleaned_data.get("latitude")
+        if value is not None and not -90 <= value <= 90:
+            raise ValidationError(_("La latitudine va da -90 a 90 (in Italia è tra 35 e 48)."))
+        return value
+
+    def clean_longitude(self):
+        value = self.cleaned_data.get("longitude")
+        if value is not None and not -180 <= value <= 180:
+            raise ValidationError(_("La longitudine va da -180 a 180 (in Italia è tra 6 e 19)."))
+        return value
+
+
+INVITE_ROLES = [
+    (GroupRole.FACILITATOR, _("facilitatore di un gruppo")),
+    (AssociationRole.INTAKE, _("operatore dell'accoglienza")),
+    (AssociationRole.COORDINATOR, _("coordinatore dell'associazione")),
+    (AssociationRole.REFERRER, _("professionista inviante (servizi, medici)")),
+]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail della persona"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Serve solo per mandare l'invito: dopo l'accettazione viene cancellata dall'invito."),
+    )
+    role = forms.ChoiceField(label=_("Ruolo"), choices=INVITE_ROLES, widget=forms.RadioSelect)
+    group = forms.ModelChoiceField(
+        label=_("Gruppo"),
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label="—",
+        error_messages={"required": _("Scegli il gruppo che la persona facilita.")},
+        help_text=_("Solo per chi facilita un gruppo: gli altri ruoli valgono per tutta l'associazione."),
+    )
+    language = forms.ChoiceField(
+        label=_("Lingua dell'e-mail"), choices=[("it", _("italiano")), ("en", _("inglese"))], initial="it"
+    )
+    once = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, association, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = Group.objects.filter(association=association).order_by("name")
+        # Needed for a facilitator only: the other roles take the whole association.
+        self.fields["group"].required = self.data.get("role", GroupRole.FACILITATOR) == GroupRole.FACILITATOR
+
+    def clean(self):
+        data = super().clean()
+        role, group = data.get("role"), data.get("group")
+        if role == GroupRole.FACILITATOR and group is None and "group" not in self.errors:
+            self.add_error("group", _("Scegli il gruppo che la persona facilita."))
+        if role and role != GroupRole.FACILITATOR:
+            data["group"] = None
+        return data
+
+
+class InvitationAcceptForm(forms.Form):
+    nickname = forms.CharField(
+        label=_("Come vuoi essere chiamato"),
+        required=False,
+        max_length=60,
+        help_text=_("Basta un nome di fantasia: lo vedono le persone con cui lavori."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    password1 = forms.CharField(
+        label=_("Scegli una password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Almeno 10 caratteri. Una frase facile da ricordare va benissimo."),
+    )
+    password2 = forms.CharField(
+        label=_("Ripeti la password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    language = forms.ChoiceField(label=_("Lingua"), choices=[("it", "Italiano"), ("en", "English")])
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("Le due password non sono uguali."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -30,6 +30,7 @@ urlpatterns = [
     path("people/invite/", people.invite, name="invite"),
     path("people/invitations/<int:pk>/withdraw/", people.invitation_withdraw, name="invitation_withdraw"),
     path("people/messages/<int:pk>/retry/", people.message_retry, name="message_retry"),
+    path("people/roles/<str:kind>/<int:pk>/end/", people.role_end, name="role_end"),
     path("history/", association.history, name="history"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
