@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from network import services
-from network.models import Invitation, Meeting, Pause, Theme
+from network.models import GroupMembership, Invitation, Meeting, Pause, Theme
+from notifications.models import OutboxMessage
+from notifications.services import message_enqueue
 from network.tests.factories import make_group
 from notifications.tasks import purge_expired_task
 
@@ -99,6 +101,10 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
 A_GROUP = [302, 403, 200, 404, 200, 200, 404, 200]  # see group A: its facilitator, X's staff, the site admin
 MANAGE_A = [302, 403, 200, 404, 403, 200, 404, 200]  # manage group A's meetings (intake may only look)
 MANAGE_A_POST = [302, 403, 302, 404, 403, 302, 404, 302]
+ASSOCIATION = [302, 403, 403, 403, 403, 200, 200, 200]  # a coordinator's own association (Y's too)
+X_ONLY = [302, 403, 403, 403, 403, 200, 404, 200]  # an object of association X
+X_ONLY_POST = [302, 403, 403, 403, 403, 302, 404, 302]
+X_ONLY_REFUSED = [302, 403, 403, 403, 403, 400, 404, 400]  # a status change the rules refuse
 WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:home": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200]}),
     "workspace:group": (("slug",), {"GET": A_GROUP, "POST": ALL(405)}),
@@ -116,6 +122,24 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:meeting_restore": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:meeting_move": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:meeting_venue": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
+    # The association's pages.
+    "workspace:groups": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200]}),
+    "workspace:group_new": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION}),
+    "workspace:group_status": (("slug",), {"GET": X_ONLY, "POST": X_ONLY_REFUSED}),
+    "workspace:meetings": ((), {"GET": [302, 403, 403, 403, 200, 200, 200, 200]}),
+    "workspace:venues": ((), {"GET": ASSOCIATION}),
+    "workspace:venue_new": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION}),
+    "workspace:venue_edit": (("venue",), {"GET": X_ONLY, "POST": X_ONLY}),
+    "workspace:history": ((), {"GET": ASSOCIATION}),
+    "workspace:people": ((), {"GET": ASSOCIATION}),
+    # A POST without the form's one-time token is sent back to a fresh form (no double sending).
+    "workspace:invite": ((), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 302, 302, 302]}),
+    "workspace:invitation_withdraw": (("invitation",), {"GET": X_ONLY, "POST": X_ONLY_POST}),
+    "workspace:role_end": (("kind", "membership"), {"GET": X_ONLY, "POST": X_ONLY_POST}),
+    "workspace:message_retry": (("message",), {"GET": ALL(405), "POST": X_ONLY_POST}),
+    # Accepting an invitation needs no account: the token is the key.
+    # Signed in, the POST accepts it with that account; anonymous, the empty form is refused.
+    "workspace:join": (("token",), {"GET": ALL(200), "POST": [200, 302, 302, 302, 302, 302, 302, 302]}),
 }
 
 
@@ -178,7 +202,11 @@ def world(request, db, group_a, group_b, group_y, association_x):
         expires_at=timezone.now() + timedelta(days=7),
     )
     purge_expired_task.enqueue()  # so the background-task admin has a row
+    failed = message_enqueue(kind="generic", key="matrix", to="x@example.org", language="it", context={})
+    OutboxMessage.objects.filter(pk=failed.pk).update(status="failed", association_id=association_x.pk)
     return {
+        "message": failed,
+        "membership": GroupMembership.objects.get(user=request.getfixturevalue("facilitator_a")),
         "slug": public.slug,
         "group_slug": group_a.slug,
         "theme": Theme.objects.create(slug="t", name_it="Tema"),
@@ -227,8 +255,11 @@ def _workspace_kwargs(keys: tuple[str, ...], world) -> dict:
         "invitation": world["invitation"].pk,
         "venue": world["venue"],
         "token": "token-for-the-matrix",
+        "message": world["message"].pk,
+        "membership": world["membership"].pk,
+        "kind": "group",
     }
-    names = {"meeting": "pk", "pause": "pk", "invitation": "pk", "venue": "pk"}
+    names = {"meeting": "pk", "pause": "pk", "invitation": "pk", "venue": "pk", "message": "pk", "membership": "pk"}
     return {names.get(key, key): values[key] for key in keys}
 
 

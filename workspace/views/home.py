@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from network.access import Cap, access_for
 from network.models import Meeting
+from notifications.services import failed_messages
 from workspace.decorators import workspace_view
 from workspace.scoping import mark_paused
 
@@ -51,6 +52,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "many_groups": len(groups) > 1,
             "week": week,
             "nickname": profile.nickname if profile else "",
-            "failed_messages": 0,
+            "failed_messages": failed_messages(
+                association_ids=access.association_ids(Cap.ASSOCIATION_INVITE_STAFF)
+            ).count()
+            if access.has(Cap.ASSOCIATION_INVITE_STAFF)
+            else 0,
         },
     )

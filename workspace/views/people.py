@@ -20,6 +20,9 @@ from django.views.decorators.http import require_http_methods
 from network import services
 from network.access import Cap, access_for
 from network.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole, Invitation
+from notifications.models import OutboxMessage
+from notifications.services import failed_messages
+from notifications.services import message_retry as retry
 from privacy.sealing import pseudo_for
 from workspace.decorators import workspace_view
 from workspace.forms import InvitationAcceptForm, InviteForm, add_refusal
@@ -49,11 +52,7 @@ def display_name(user) -> str:
 
 
 def failed_messages_for(association_ids) -> list:
-    """Undelivered outbox messages of these associations; nothing while the outbox is not installed."""
-    try:
-        from notifications.services import failed_messages
-    except ImportError:
-        return []
+    """Undelivered outbox messages of these associations, for the coordinator to retry."""
     return list(failed_messages(association_ids=list(association_ids))[:50])
 
 
@@ -238,11 +237,6 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view(CAP, methods=("POST",))
 def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        from notifications.models import OutboxMessage
-        from notifications.services import message_retry as retry
-    except ImportError as error:
-        raise Http404 from error
     access = access_for(request)
     messages_in_scope = OutboxMessage.objects.all()
     if not access.is_superuser:
