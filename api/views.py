@@ -48,6 +48,9 @@ def groups(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def group_detail(request: HttpRequest, slug: str) -> JsonResponse:
+    if not slug.isascii() or not slug.isprintable() or len(slug) > 120:
+        # PostgreSQL refuses NUL bytes in text: such a slug names no group, it is not an error.
+        return _error(404, "not_found", _("Nessun gruppo con questo identificativo."))
     group = (
         Group.objects.public()
         .select_related("venue", "association")
