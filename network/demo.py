@@ -82,6 +82,8 @@ RHYTHMS = [
 ]
 
 DEMO_PASSWORD = "cerchio-demo"
+# Nicknames: how colleagues see each other in the workspace (never the address).
+DEMO_NICKNAMES = {"admin": "Paolo", "coordinator": "Chiara", "facilitator": "Marco", "intake": "Sara"}
 DEMO_USERS = [
     # (e-mail, role, what they are for)
     ("admin@demo.cerchio.it", "admin", "amministratore del sito"),
@@ -99,6 +101,7 @@ def seed_demo(*, today=None) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
+    from accounts.models import Profile
     from accounts.services import account_create
     from network import services
     from network.models import (
@@ -224,10 +227,11 @@ def seed_demo(*, today=None) -> dict:
 
         # One cancelled and one moved meeting, a few weeks ahead, so both are visible.
         if not ScheduleException.objects.filter(schedule__group__association=association).exists():
-            horizon = timezone.now() + timedelta(days=1)
-            cancelled = groups[3].meetings.filter(starts_at__gte=horizon, is_scheduled=True).order_by("starts_at")[1]
+            # Soon enough to show on the workspace's "next two weeks" and on the group pages.
+            horizon = timezone.now() + timedelta(days=2)
+            cancelled = groups[3].meetings.filter(starts_at__gte=horizon, is_scheduled=True).order_by("starts_at")[0]
             services.meeting_cancel(meeting=cancelled, note="Sospeso per le festività.", by=None)
-            moved = groups[0].meetings.filter(starts_at__gte=horizon, is_scheduled=True).order_by("starts_at")[1]
+            moved = groups[0].meetings.filter(starts_at__gte=horizon, is_scheduled=True).order_by("starts_at")[0]
             services.meeting_move(
                 meeting=moved,
                 new_date=moved.original_date,
@@ -249,6 +253,7 @@ def seed_demo(*, today=None) -> dict:
             user.is_staff = user.is_superuser = role == "admin"
             user.set_password(DEMO_PASSWORD)
             user.save()
+            Profile.objects.update_or_create(user=user, defaults={"nickname": DEMO_NICKNAMES[role]})
             users[role] = user
         grants = [(users["coordinator"], AssociationRole.COORDINATOR, {"association": association})]
         grants.append((users["intake"], AssociationRole.INTAKE, {"association": association}))

@@ -1,16 +1,33 @@
 from datetime import timedelta
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from network.access import Cap, access_for
-from network.models import Meeting
+from network.models import GroupStatus, Invitation, Meeting, Schedule
 from notifications.services import failed_messages
 from workspace.decorators import workspace_view
 from workspace.scoping import mark_paused
 
 HOME_MEETINGS = 5  # the rest are one tap away, on the group's page
+CHANGES_DAYS = 14
+
+
+def _needs_attention(access) -> dict:
+    """What a coordinator should look at: running groups without a rhythm, open invitations."""
+    running = access.groups(Cap.ASSOCIATION_MANAGE_GROUPS).filter(
+        status__in=[GroupStatus.ACTIVE, GroupStatus.PROMOTING]
+    )
+    today = timezone.localdate()
+    current = Schedule.objects.current(today).values("group_id")
+    return {
+        "no_rhythm": list(running.exclude(pk__in=current).order_by("name")[:10]),
+        "open_invitations": Invitation.objects.open()
+        .filter(association__in=access.associations(Cap.ASSOCIATION_INVITE_STAFF))
+        .count(),
+    }
 
 
 @workspace_view()
@@ -19,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     access = access_for(request)
     now = timezone.now()
     own = access.groups(Cap.GROUP_MANAGE_MEETINGS)
-    if not access.is_superuser and access.association_ids(Cap.ASSOCIATION_MANAGE_GROUPS):
+    if access.is_superuser or access.association_ids(Cap.ASSOCIATION_MANAGE_GROUPS):
         # A coordinator's "own" groups are the ones they facilitate; the network has its own page.
         own = own.filter(pk__in=[pk for pk, caps in access.by_group.items() if Cap.GROUP_MANAGE_MEETINGS in caps])
     groups = list(own.order_by("name")[:20])
@@ -43,6 +60,20 @@ def home(request: HttpRequest) -> HttpResponse:
             "changed": this_week.filter(is_changed=True, is_cancelled=False).count(),
         }
     profile = getattr(request.user, "profile", None)
+    attention = _needs_attention(access) if access.has(Cap.ASSOCIATION_MANAGE_GROUPS) else None
+    changes = None
+    if access.has(Cap.NETWORK_VIEW_MEETINGS):
+        changes = list(
+            Meeting.objects.filter(
+                group__in=access.groups(Cap.GROUP_VIEW),
+                is_scheduled=True,
+                starts_at__gte=now,
+                starts_at__lt=now + timedelta(days=CHANGES_DAYS),
+            )
+            .filter(Q(is_cancelled=True) | Q(is_changed=True))
+            .select_related("group", "venue", "schedule")
+            .order_by("starts_at")[:HOME_MEETINGS]
+        )
     return render(
         request,
         "workspace/home.html",
@@ -50,6 +81,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "meetings": meetings,
             "groups": groups,
             "many_groups": len(groups) > 1,
+            "attention": attention,
+            "changes": changes,
             "week": week,
             "nickname": profile.nickname if profile else "",
             "failed_messages": failed_messages(
