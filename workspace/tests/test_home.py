@@ -39,3 +39,14 @@ def test_a_time_change_on_the_same_day_says_the_old_time_not_the_same_date(clien
     client.force_login(facilitator_a)
     body = client.get("/it/workspace/").content.decode()
     assert "era alle 20:30" in body
+
+
+def test_a_referring_professional_finds_how_to_refer_someone(client, association_x):
+    from conftest import _user
+    from network.models import AssociationMembership, AssociationRole
+
+    referrer = _user("assistente.sociale@example.org")
+    AssociationMembership.objects.create(user=referrer, association=association_x, role=AssociationRole.REFERRER)
+    client.force_login(referrer)
+    body = client.get("/it/workspace/").content.decode()
+    assert association_x.public_phone in body and "consenso" in body

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from network.access import Cap, access_for
-from network.models import GroupStatus, Invitation, Meeting, Schedule
+from network.models import Association, AssociationRole, GroupStatus, Invitation, Meeting, Schedule
 from notifications.services import failed_messages
 from workspace.decorators import workspace_view
 from workspace.scoping import mark_paused
@@ -82,6 +82,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "many_groups": len(groups) > 1,
             "attention": attention,
+            "referrer_of": list(
+                Association.objects.filter(
+                    memberships__user=request.user, memberships__role=AssociationRole.REFERRER
+                ).distinct()
+            ),
             "changes": changes,
             "week": week,
             "nickname": profile.nickname if profile else "",
