@@ -276,6 +276,7 @@ CERCHIO_RETENTION_DAYS = {
     "user_session": env_int("CERCHIO_RETENTION_SESSION_DAYS", 30),
     "unclaimed_email": env_int("CERCHIO_RETENTION_UNCLAIMED_EMAIL_DAYS", 1),
     "outbox_message": env_int("CERCHIO_RETENTION_OUTBOX_DAYS", 30),
+    "unused_invitation": env_int("CERCHIO_RETENTION_UNUSED_INVITATION_DAYS", 30),
 }
 if PRODUCTION and CERCHIO_DEMO:
     raise ImproperlyConfigured("Demo mode cannot be used with CERCHIO_ENV=production")

@@ -115,9 +115,12 @@ register(
     "network.invitation",
     owners=("accepted_by", "invited_by"),
     email_index="email_index",
+    retention="unused_invitation",
+    retention_field="expires_at",
+    retention_filter=(("accepted_at__isnull", True),),
     export_fields=("role", "association__name", "created_at", "accepted_at"),
     redact=("accepted_by", "invited_by"),
-    why="invitations to a role; the invitee's address is encrypted and erased on acceptance",
+    why="invitations to a role; the address is encrypted, erased on acceptance, and unused ones are deleted",
 )
 register(
     "admin.logentry",

@@ -89,3 +89,12 @@ def test_the_link_is_made_at_sending_time_and_never_waits_in_the_outbox(client, 
     client.post("/it/accounts/my-data/by-email/", {"email": ADDRESS, "action": "erase"})
     message = OutboxMessage.objects.get(kind="privacy_link")
     assert set(message.context) == {"index", "action"}
+
+
+def test_an_unused_invitation_is_deleted_a_month_after_it_expired(invited):
+    from privacy.services import purge_expired
+
+    purge_expired(now=invited.expires_at + timedelta(days=29))
+    assert Invitation.objects.filter(pk=invited.pk).exists()
+    purge_expired(now=invited.expires_at + timedelta(days=31))
+    assert not Invitation.objects.filter(pk=invited.pk).exists()
