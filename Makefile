@@ -52,7 +52,7 @@ bench: install
 
 # Needs GNU gettext (apt-get install gettext); only translators run it.
 messages: install
-	$(MANAGE) makemessages -l it -l en --no-location --no-obsolete -i ".venv/*" -i "bench/*"
+	$(MANAGE) makemessages -l it -l en --no-location --no-obsolete -i ".venv/*" -i "bench/*" -i "*/tests/*"
 	$(MANAGE) makemessages -d djangojs -l it -l en --no-location --no-obsolete -i ".venv/*" -i "staticfiles/*"
 
 clean:
