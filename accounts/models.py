@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy.fields import EncryptedTextField
 
@@ -21,7 +22,7 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("account")
-        verbose_name_plural = _("account")
+        verbose_name_plural = pgettext_lazy("plural", "account")
 
 
 class Profile(models.Model):
