@@ -4,7 +4,6 @@ Chromium (/usr/bin/chromium) is driven by Playwright against the live server, at
 390×844 in Italian. Each page must fit the screen and ask nothing of another host.
 """
 
-import os
 import re
 from datetime import time, timedelta
 from pathlib import Path
@@ -14,23 +13,14 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from conftest import enrol_totp
-from directory.places import load_gazetteer
+from directory.tests import test_journey as public_journey
 from network import services
 from network.models import AssociationMembership, AssociationRole, Invitation
 from network.tests.factories import AssociationFactory, GroupFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 10_000
 PHONE = {"width": 390, "height": 844}
 SHOTS = Path("/tmp/shots-coord")
@@ -40,32 +30,9 @@ EMAIL = "marta.facilita@example.org"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: the browser journeys must run in CI (apt-get install chromium)")
-        pytest.skip("Chromium is not installed: apt-get install chromium")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_gazetteer(django_db_setup, django_db_blocker):
-    # live_server flushes the database after each test, the gazetteer included.
-    yield
-    with django_db_blocker.unblock():
-        load_gazetteer()
+# The newcomer's journey's Chromium and gazetteer fixtures, shared.
+browser = public_journey.browser
+_restore_gazetteer = public_journey._restore_gazetteer
 
 
 class Phone:
