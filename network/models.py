@@ -388,6 +388,13 @@ class MeetingQuerySet(models.QuerySet):
         """Occurrences the rule still gives (cancelled ones included: people must see those)."""
         return self.filter(is_scheduled=True)
 
+    def of_groups_between(self, groups, start, end=None):
+        """Meetings of some groups not yet over at `start` (and starting before `end`), for lists."""
+        meetings = self.filter(group__in=groups, is_scheduled=True, ends_at__gte=start)
+        if end is not None:
+            meetings = meetings.filter(starts_at__lt=end)
+        return meetings.select_related("group", "venue", "schedule").order_by("starts_at")
+
 
 class Meeting(models.Model):
     """One occurrence of a schedule: identified by the schedule and the date the rule gives.

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -203,16 +202,11 @@ def _sync_schedule(*, schedule: Schedule, group: Group, today: date) -> None:
 def group_sync_meetings(*, group: Group, today: date | None = None) -> None:
     """Resync the meeting rows of every schedule of a group, then its search columns once."""
     today = today or timezone.localdate()
-    group = Group.objects.select_for_update().get(pk=group.pk) if not _sqlite() else group
+    # Two writers on one group take turns (PostgreSQL row lock; SQLite locks the database up front).
+    group = Group.objects.select_for_update().get(pk=group.pk)
     for schedule in group.schedules.prefetch_related("exceptions"):
         _sync_schedule(schedule=schedule, group=group, today=today)
     group_refresh_search_fields(group=group)
-
-
-def _sqlite() -> bool:
-    from django.db import connection
-
-    return connection.vendor == "sqlite"  # SQLite takes the write lock up front (IMMEDIATE)
 
 
 def meetings_refresh_all(*, today: date | None = None) -> int:
@@ -856,9 +850,10 @@ def invitation_accept(*, token: str, user=None, password: str | None = None, nic
     from accounts.services import account_create
 
     invitation = _check_open(
-        Invitation.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
-        if not _sqlite()
-        else invitation_for_token(token)
+        Invitation.objects.select_for_update()
+        .select_related("association", "group")
+        .filter(token_hash=_token_hash(token))
+        .first()
     )
     if user is None:
         if not password:
@@ -914,15 +909,6 @@ def membership_end(*, membership: AssociationMembership | GroupMembership, by) -
     target_user = membership.user_id
     membership.delete()
     activity_record(actor=by, action="role.end", payload={**payload, "user": target_user}, **scope)
-
-
-def upcoming_meetings(*, groups, start: datetime | None = None, end: datetime | None = None):
-    """Meetings of the given groups in a period, for the workspace's lists."""
-    start = start or timezone.now()
-    query = Q(group__in=groups, is_scheduled=True, ends_at__gte=start)
-    if end is not None:
-        query &= Q(starts_at__lt=end)
-    return Meeting.objects.filter(query).select_related("group", "venue", "schedule").order_by("starts_at")
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from directory.places import resolve_place
 from network import services
 from network.access import Cap, access_for
-from network.models import Activity, Group, GroupStatus, Schedule, Venue
+from network.models import Activity, Group, GroupStatus, Meeting, Schedule, Venue
 from workspace.decorators import workspace_view
 from workspace.forms import GroupFilterForm, GroupStatusForm, NewGroupForm, VenueForm, add_refusal
 from workspace.history import describe_activity
@@ -192,7 +192,7 @@ def network_meetings(request: HttpRequest) -> HttpResponse:
     last_day = today + timedelta(days=30 if period == "month" else 6)
     start = timezone.make_aware(datetime.combine(today, time.min))
     end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
-    meetings = services.upcoming_meetings(groups=access.groups(Cap.GROUP_VIEW), start=start, end=end)
+    meetings = Meeting.objects.of_groups_between(access.groups(Cap.GROUP_VIEW), start, end)
     if only_changes:
         meetings = meetings.filter(Q(is_cancelled=True) | Q(is_changed=True))
     meetings = list(meetings.select_related("group__association")[: NETWORK_MEETINGS_LIMIT + 1])
