@@ -20,9 +20,9 @@ from django.utils import timezone
 from accounts.models import Profile
 from network import services
 from network.models import GroupMembership, Invitation, Meeting, Pause, Theme
+from network.tests.factories import make_group
 from notifications.models import OutboxMessage
 from notifications.services import message_enqueue
-from network.tests.factories import make_group
 from notifications.tasks import purge_expired_task
 
 PERSONAS = [
