@@ -19,7 +19,14 @@ from accounts.services import account_create
 from conftest import enrol_totp
 from directory.tests import test_journey as public_journey
 from network import services
-from network.models import AssociationMembership, AssociationRole, GroupMembership, GroupRole, Meeting
+from network.models import (
+    AssociationMembership,
+    AssociationRole,
+    GroupMembership,
+    GroupRole,
+    GroupStatus,
+    Meeting,
+)
 from network.tests.factories import AssociationFactory, GroupFactory, ThemeFactory, VenueFactory
 from workspace.tests.test_people_and_invitations import make_invitation
 
@@ -195,6 +202,17 @@ def test_the_coordinator_pages_are_axe_clean(browser, live_server, network):
         "/en/workspace/people/invite/",
     ]:
         tab.open(path)
+
+    # A group with a pause and its removal page; a suspended group's status page.
+    today = timezone.localdate()
+    pause = services.group_pause(
+        group=group, starts_on=today + timedelta(days=20), ends_on=today + timedelta(days=40), note="Estate", by=None
+    )
+    tab.open(f"/it/workspace/groups/{group.slug}/")
+    tab.open(f"/it/workspace/groups/{group.slug}/pauses/{pause.pk}/remove/")
+    services.group_set_status(group=group, status=GroupStatus.SUSPENDED, by=None)
+    tab.open(f"/it/workspace/groups/{group.slug}/status/")
+    tab.open("/it/workspace/groups/?status=suspended")
 
     # The invite form sent with a wrong address and no role: errors on a field and on a group of choices.
     tab.open("/it/workspace/people/invite/")
