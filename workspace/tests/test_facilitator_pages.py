@@ -243,3 +243,19 @@ def test_every_hint_a_field_points_to_exists(fac_client, group_a, meetings_a):
         assert described, path
         missing = {name for name in described if f'id="{name}"' not in body}
         assert missing == set(), path
+
+
+def test_every_error_a_field_points_to_exists(fac_client, group_a, meetings_a):
+    """A field sent back with an error points to it through aria-describedby: the id must be on the page."""
+    import re
+
+    meeting = meetings_a[0]
+    for path, data in [
+        (f"/it/workspace/meetings/{meeting.pk}/move/", {"new_date": "", "new_time": ""}),
+        (f"/it/workspace/groups/{group_a.slug}/pause/", {"starts_on": "2027-08-31", "ends_on": "2027-08-01"}),
+    ]:
+        body = fac_client.post(path, data).content.decode()
+        assert 'aria-invalid="true"' in body, path
+        described = {name for names in re.findall(r'aria-describedby="([^"]+)"', body) for name in names.split()}
+        missing = {name for name in described if f'id="{name}"' not in body}
+        assert missing == set(), path
