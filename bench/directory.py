@@ -70,8 +70,8 @@ FLOOR_SQL = """
 WITH box AS MATERIALIZED (
     SELECT g.id, g.slug, g.name, g.audience, g.entry, g.accepting_newcomers, g.status,
            g.venue_id, g.online_url, g.latitude, g.longitude
-    FROM directory_group AS g
-    JOIN directory_group_themes AS gt ON gt.group_id = g.id
+    FROM network_group AS g
+    JOIN network_group_themes AS gt ON gt.group_id = g.id
     WHERE gt.theme_id = %(theme)s
       AND g.status IN (%(active)s, %(promoting)s)
       AND g.latitude BETWEEN %(min_lat)s AND %(max_lat)s
@@ -96,17 +96,17 @@ page AS MATERIALIZED (
 ranked AS (
     SELECT m.group_id, m.starts_at, m.ends_at, m.is_cancelled, m.is_changed, m.note, m.venue_id, m.schedule_id,
            row_number() OVER (PARTITION BY m.group_id ORDER BY m.starts_at, m.id) AS position
-    FROM directory_meeting AS m
-    WHERE m.group_id IN (SELECT id FROM page) AND m.starts_at >= %(now)s
+    FROM network_meeting AS m
+    WHERE m.group_id IN (SELECT id FROM page) AND m.starts_at >= %(now)s AND m.is_scheduled = %(scheduled)s
 )
 SELECT page.slug, page.name, page.distance, page.total, page.audience, page.entry, page.accepting_newcomers,
        page.status, page.online_url, gv.comune,
        r.starts_at, r.ends_at, r.is_cancelled, r.is_changed, r.note, s.timezone, mv.comune
 FROM page
-LEFT JOIN directory_venue AS gv ON gv.id = page.venue_id
+LEFT JOIN network_venue AS gv ON gv.id = page.venue_id
 LEFT JOIN ranked AS r ON r.group_id = page.id AND r.position <= %(meetings)s
-LEFT JOIN directory_schedule AS s ON s.id = r.schedule_id
-LEFT JOIN directory_venue AS mv ON mv.id = r.venue_id
+LEFT JOIN network_schedule AS s ON s.id = r.schedule_id
+LEFT JOIN network_venue AS mv ON mv.id = r.venue_id
 ORDER BY page.distance, page.id, r.position
 """
 
@@ -176,6 +176,7 @@ def floor_params(query: dict) -> dict:
         "radius": RADIUS_KM,
         "page_size": PAGE_SIZE,
         "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "scheduled": True,
         "meetings": NEXT_MEETINGS,
     }
 
