@@ -129,6 +129,22 @@ class GroupAdminForm(forms.ModelForm):
         fields = ["association", "themes", "status", *sorted(services.GROUP_FIELDS)]
         widgets = {"themes": forms.CheckboxSelectMultiple}
 
+    def clean(self):
+        # The services' rules, checked before anything is written (the admin would otherwise 500).
+        data = super().clean()
+        association = data.get("association") or getattr(self.instance, "association", None)
+        venue = data.get("venue")
+        if venue is not None and association is not None and venue.association_id != association.pk:
+            self.add_error("venue", _("La sede appartiene a un'altra associazione."))
+        parent = data.get("parent")
+        if parent is not None and association is not None and parent.association_id != association.pk:
+            self.add_error("parent", _("Scegli come origine un altro gruppo della stessa associazione."))
+        if self.instance.pk and data.get("status"):
+            current = Group.objects.get(pk=self.instance.pk).status
+            if data["status"] != current and data["status"] not in services.STATUS_TRANSITIONS.get(current, set()):
+                self.add_error("status", _("Da questo stato il gruppo non può passare a quello scelto."))
+        return data
+
 
 class ScheduleInline(admin.TabularInline):
     """Schedules with their RRULE: only site administrators ever see the rule itself."""

@@ -41,6 +41,7 @@ from network.models import (
     slot_bit,
 )
 from privacy.crypto import blind_index
+from privacy.sealing import pseudo_for
 
 
 class Refused(ValidationError):
@@ -172,8 +173,8 @@ def _sync_schedule(*, schedule: Schedule, group: Group, today: date) -> None:
             if day >= today:
                 to_create.append(Meeting(group_id=group.pk, schedule=schedule, **meeting.__dict__))
             continue
-        if current.starts_at <= now and current.is_scheduled:
-            continue  # a meeting under way or held is history
+        if current.starts_at <= now:
+            continue  # a meeting under way or held is history, even one no longer scheduled
         values = {name: getattr(meeting, name) for name in _SYNCED_FIELDS}
         if not current.is_scheduled or any(getattr(current, name) != value for name, value in values.items()):
             for name, value in values.items():
@@ -502,6 +503,8 @@ def group_pause(*, group: Group, starts_on: date, ends_on: date, note: str = "",
 
 @transaction.atomic
 def pause_remove(*, pause: Pause, by) -> None:
+    if pause.ends_on < timezone.localdate():
+        raise Refused(_("Questa pausa è già finita: resta nello storico del gruppo."))
     group = pause.group
     payload = {"from": pause.starts_on.isoformat(), "to": pause.ends_on.isoformat()}
     pause.delete()
@@ -512,7 +515,13 @@ def pause_remove(*, pause: Pause, by) -> None:
 # --- Schedules ----------------------------------------------------------------
 
 
+# How far ahead a new rhythm may start.
+MAX_START_DAYS = 2 * 366
+
+
 def _clean_schedule(*, rrule: str, start_time: time, duration_minutes: int, starts_on: date) -> str:
+    if starts_on > timezone.localdate() + timedelta(days=MAX_START_DAYS):
+        raise Refused(_("Scegli una data entro i prossimi due anni."))
     try:
         rrule = recurrence.validate(rrule)
     except recurrence.InvalidRule as error:
@@ -555,17 +564,40 @@ def _has_met(schedule: Schedule) -> bool:
     return schedule.meetings.filter(starts_at__lte=timezone.now()).exists()
 
 
+def _carry_over_changes(*, source: Schedule, target: Schedule, first_day: date, payload: dict) -> None:
+    """Changes already decided from `first_day` on (a cancellation, a move) follow the new rhythm
+    where it has that date; the others no longer apply and are dropped, their dates logged."""
+    coming = list(source.exceptions.filter(original_date__gte=first_day))
+    if not coming:
+        return
+    dates = {
+        start.date() for start in rule_dates(schedule=target, start=first_day, end=max(e.original_date for e in coming))
+    }
+    ScheduleException.objects.filter(pk__in=[e.pk for e in coming if e.original_date in dates]).update(schedule=target)
+    dropped = [e for e in coming if e.original_date not in dates]
+    if dropped:
+        payload["dropped_changes"] = [e.original_date.isoformat() for e in dropped]
+        ScheduleException.objects.filter(pk__in=[e.pk for e in dropped]).delete()
+
+
 @transaction.atomic
 def schedule_change(
     *, schedule: Schedule, rrule: str, start_time: time, duration_minutes: int, by, starts_on: date | None = None
 ) -> Schedule:
-    """Change a group's rhythm, time or duration.
+    """Change a group's rhythm, time or duration, from today or from a later date.
 
-    Time and duration change the rows in place. A new rhythm, once the schedule has
-    met, ends it and starts a new schedule from today: the meetings already held keep
-    the rule they were held under (and the calendar feed stays true about them).
+    A time or duration change from today changes the rows in place. A new rhythm, or
+    any change from a later date, on a schedule already in force splits it: the
+    schedule ends the day before and a successor takes over,
+    so the meetings held (and those still to come before that date) keep the rule
+    and time they were announced with, and the calendar feed stays true about them.
+    Changes already decided for dates after the split (a cancellation, a move) carry
+    over when the new rhythm has that date; the others are dropped and listed in the
+    activity log.
     """
     today = timezone.localdate()
+    if starts_on is not None and starts_on < today:
+        raise Refused(_("Scegli oggi o una data futura."))
     rrule = _clean_schedule(
         rrule=rrule, start_time=start_time, duration_minutes=duration_minutes, starts_on=starts_on or today
     )
@@ -575,30 +607,37 @@ def schedule_change(
         "start_time": [schedule.start_time.strftime("%H:%M"), start_time.strftime("%H:%M")],
         "duration_minutes": [schedule.duration_minutes, duration_minutes],
     }
-    if rrule != schedule.rrule and _has_met(schedule):
-        # A meeting that has started today stays in the old schedule's life (and in the feed).
-        started_today = schedule.meetings.filter(original_date=today, starts_at__lte=timezone.now()).exists()
-        first_day = today + timedelta(days=1) if started_today else today
+    unchanged = (rrule, start_time, duration_minutes) == (
+        schedule.rrule,
+        schedule.start_time,
+        schedule.duration_minutes,
+    )
+    if unchanged:
+        return schedule
+    # A meeting that has started today stays in the old schedule's life (and in the feed).
+    started_today = schedule.meetings.filter(original_date=today, starts_at__lte=timezone.now()).exists()
+    first_day = max(starts_on or today, today + timedelta(days=1) if started_today else today)
+    if schedule.starts_on < first_day and (rrule != schedule.rrule or first_day > today):
+        # In force before the change: split, so what was held or announced keeps its rule.
         schedule.ends_on = first_day - timedelta(days=1)
         schedule.save(update_fields=["ends_on"])
-        successor = Schedule.objects.create(
+        result = Schedule.objects.create(
             group=group,
             rrule=rrule,
-            starts_on=max(starts_on or first_day, first_day),
+            starts_on=first_day,
             start_time=start_time,
             duration_minutes=duration_minutes,
             timezone=schedule.timezone,
         )
-        # Exceptions already set for coming dates carry over to the new rhythm.
-        schedule.exceptions.filter(original_date__gte=first_day).update(schedule=successor)
-        payload["successor"] = successor.pk
-        result = successor
+        payload["successor"] = result.pk
+        payload["from"] = first_day.isoformat()
     else:
         schedule.rrule, schedule.start_time, schedule.duration_minutes = rrule, start_time, duration_minutes
         if starts_on is not None and not _has_met(schedule):
             schedule.starts_on = starts_on
         schedule.save()
         result = schedule
+    _carry_over_changes(source=schedule, target=result, first_day=first_day, payload=payload)
     group_sync_meetings(group=group)
     activity_record(actor=by, action="schedule.change", target=schedule, group=group, payload=payload)
     return result
@@ -697,6 +736,13 @@ def meeting_move(*, meeting: Meeting, new_date: date, new_time: time, note: str 
         raise Refused(_("Scegli una data e un'ora future."))
     if abs((new_date - meeting.original_date).days) > MAX_MOVE_DAYS:
         raise Refused(_("Si può spostare un incontro di al massimo due mesi."))
+    pauses = meeting.group.pauses
+    if pauses.filter(starts_on__lte=meeting.original_date, ends_on__gte=meeting.original_date).exists():
+        raise Refused(_("Questo incontro è in una pausa del gruppo: togli la pausa o cambiane le date."))
+    if pauses.filter(starts_on__lte=new_date, ends_on__gte=new_date).exists():
+        raise Refused(_("In quella data il gruppo è in pausa."))
+    if meeting.is_cancelled:
+        raise Refused(_("Questo incontro è annullato: ripristinalo prima di spostarlo."))
     others = Meeting.objects.filter(group=meeting.group, is_scheduled=True, is_cancelled=False).exclude(pk=meeting.pk)
     if any(
         timezone.localtime(other.starts_at, zone).date() == new_date
@@ -860,6 +906,9 @@ def invitation_accept(*, token: str, user=None, password: str | None = None, nic
             raise Refused(_("Scegli una password."))
         user = account_create(email=invitation.email, password=password, language=language)
         Profile.objects.update_or_create(user=user, defaults={"nickname": nickname})
+    elif user.email != pseudo_for(invitation.email):
+        # The role goes to the person the association invited, not to whoever holds the link.
+        raise Refused(_("Questo invito è per un altro indirizzo e-mail: esci e apri di nuovo il link."))
     if invitation.group_id:
         GroupMembership.objects.get_or_create(user=user, group=invitation.group, role=invitation.role)
     else:

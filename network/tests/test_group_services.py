@@ -375,3 +375,34 @@ def test_accepting_without_a_password_creates_nothing(group):
         services.invitation_accept(token="un-token-qualsiasi", password="")
     assert "password" in " ".join(excinfo.value.messages)
     assert Invitation.objects.get().state == "open"
+
+
+def test_the_admin_refuses_a_forbidden_status_change_on_the_form_without_a_500(client, site_admin, group_a):
+    from network.models import GroupStatus
+
+    services.group_set_status(group=group_a, status=GroupStatus.CLOSED, by=None)
+    client.force_login(site_admin)
+    page = client.get(f"/it/admin/network/group/{group_a.pk}/change/")
+    assert page.status_code == 200
+    data = {
+        "themes": [],
+        "status": GroupStatus.GEMMATED,
+        "name": group_a.name,
+        "slug": group_a.slug,
+        "description": group_a.description,
+        "audience": group_a.audience,
+        "facilitator_kind": group_a.facilitator_kind,
+        "venue": group_a.venue_id,
+        "language": "it",
+        "entry": group_a.entry,
+        "max_size": 12,
+        "schedules-TOTAL_FORMS": "0",
+        "schedules-INITIAL_FORMS": "0",
+        "schedules-MIN_NUM_FORMS": "0",
+        "schedules-MAX_NUM_FORMS": "0",
+    }
+    response = client.post(f"/it/admin/network/group/{group_a.pk}/change/", data)
+    assert response.status_code == 200
+    assert "non può passare" in response.content.decode()
+    group_a.refresh_from_db()
+    assert group_a.status == GroupStatus.CLOSED

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from accounts.services import account_create
 from network import services
@@ -360,8 +361,6 @@ def test_holding_a_meeting_at_another_venue_does_not_cancel_it(group, facilitato
 
 def test_a_meeting_moved_past_its_own_date_can_still_be_changed_after_that_date(facilitator_a, group_a):
     """Moved from Tuesday to the next Monday: on Saturday it is still to come and still editable."""
-    from django.utils import timezone
-
     services.schedule_create(group=group_a, rrule="FREQ=WEEKLY;BYDAY=TU", start_time=time(20, 30), by=None)
     meeting = Meeting.objects.filter(group=group_a, starts_at__gt=timezone.now()).order_by("starts_at")[1]
     later = meeting.original_date + timedelta(days=6)
@@ -372,3 +371,113 @@ def test_a_meeting_moved_past_its_own_date_can_still_be_changed_after_that_date(
         meeting.refresh_from_db()
         assert meeting.note == "Stessa sede di sempre"
         assert timezone.localtime(meeting.starts_at).date() == later
+
+
+# --- Rhythms that start later, pauses and moves (found in review) ------------------------------
+
+
+@pytest.fixture
+def weekly(group_a):
+    services.schedule_create(
+        group=group_a, rrule="FREQ=WEEKLY;BYDAY=TU", start_time=time(20, 30), starts_on=date(2026, 1, 1), by=None
+    )
+    return group_a
+
+
+def _upcoming(group):
+    return list(
+        Meeting.objects.filter(group=group, is_scheduled=True, starts_at__gt=timezone.now()).order_by("starts_at")
+    )
+
+
+def test_a_new_rhythm_from_a_later_date_keeps_the_meetings_before_that_date(weekly):
+    before = _upcoming(weekly)[:4]
+    later = timezone.localdate() + timedelta(days=28)
+    services.schedule_change(
+        schedule=weekly.schedules.get(),
+        rrule="FREQ=WEEKLY;BYDAY=WE",
+        start_time=time(20, 30),
+        duration_minutes=120,
+        starts_on=later,
+        by=None,
+    )
+    kept = [m for m in _upcoming(weekly) if m.original_date < later]
+    assert [m.pk for m in kept] == [m.pk for m in before if m.original_date < later]
+    assert all(m.original_date.isoweekday() == 2 for m in kept)
+    assert all(m.original_date.isoweekday() == 3 for m in _upcoming(weekly) if m.original_date >= later)
+
+
+def test_a_new_time_from_a_later_date_leaves_the_nearer_meetings_at_their_time(weekly):
+    later = timezone.localdate() + timedelta(days=28)
+    services.schedule_change(
+        schedule=weekly.schedules.get(),
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+        start_time=time(18, 0),
+        duration_minutes=120,
+        starts_on=later,
+        by=None,
+    )
+    for meeting in _upcoming(weekly):
+        expected = time(18, 0) if meeting.original_date >= later else time(20, 30)
+        assert timezone.localtime(meeting.starts_at).time() == expected
+
+
+def test_a_change_the_new_rhythm_has_no_date_for_is_dropped_and_logged(weekly):
+    from network.models import Activity
+
+    meeting = _upcoming(weekly)[3]
+    services.meeting_cancel(meeting=meeting, by=None)
+    services.schedule_change(
+        schedule=weekly.schedules.get(),
+        rrule="FREQ=WEEKLY;BYDAY=WE",
+        start_time=time(20, 30),
+        duration_minutes=120,
+        starts_on=timezone.localdate(),
+        by=None,
+    )
+    assert not ScheduleException.objects.filter(original_date=meeting.original_date).exists()
+    entry = Activity.objects.filter(action="schedule.change").latest("at")
+    assert entry.payload["dropped_changes"] == [meeting.original_date.isoformat()]
+
+
+def test_a_rhythm_starting_in_the_far_future_is_refused_with_a_reason(weekly):
+    with pytest.raises(Refused, match="due anni"):
+        services.schedule_change(
+            schedule=weekly.schedules.get(),
+            rrule="FREQ=WEEKLY;BYDAY=WE",
+            start_time=time(20, 30),
+            duration_minutes=120,
+            starts_on=date(9999, 12, 1),
+            by=None,
+        )
+
+
+def test_a_meeting_cannot_be_moved_out_of_or_into_a_pause(weekly):
+    meetings = _upcoming(weekly)
+    paused = meetings[2]
+    services.group_pause(group=weekly, starts_on=paused.original_date, ends_on=paused.original_date, by=None)
+    paused.refresh_from_db()
+    with pytest.raises(Refused, match="pausa"):
+        services.meeting_move(
+            meeting=paused, new_date=paused.original_date + timedelta(days=1), new_time=time(20, 30), by=None
+        )
+    with pytest.raises(Refused, match="pausa"):
+        services.meeting_move(meeting=meetings[1], new_date=paused.original_date, new_time=time(18, 0), by=None)
+
+
+def test_moving_a_cancelled_meeting_is_refused_rather_than_silently_holding_it(weekly):
+    meeting = _upcoming(weekly)[1]
+    services.meeting_cancel(meeting=meeting, by=None)
+    meeting.refresh_from_db()
+    with pytest.raises(Refused, match="annullato"):
+        services.meeting_move(meeting=meeting, new_date=meeting.original_date, new_time=time(18, 0), by=None)
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled
+
+
+def test_a_pause_that_is_over_stays_in_the_history(weekly):
+    with time_machine.travel(timezone.now() - timedelta(days=30)):
+        today = timezone.localdate()
+        pause = services.group_pause(group=weekly, starts_on=today, ends_on=today + timedelta(days=3), by=None)
+    with pytest.raises(Refused, match="già finita"):
+        services.pause_remove(pause=pause, by=None)

@@ -286,13 +286,23 @@ def test_an_unknown_token_is_a_clear_page_never_an_error(client, db, token):
     assert "non esiste" in response.content.decode()
 
 
-def test_a_signed_in_person_accepts_with_their_account(client, participant, invitation_a, group_a):
+def test_a_signed_in_person_accepts_with_their_account(client, participant, association_x, group_a):
+    make_invitation(association_x, group=group_a, email="lupo.solitario@example.org")
     client.force_login(participant)
     page = client.get(reverse("workspace:join", args=[TOKEN])).content.decode()
     assert "Accetta con questo account" in page and 'name="password1"' not in page
     response = client.post(reverse("workspace:join", args=[TOKEN]))
     assert response.status_code == 302
     assert GroupMembership.objects.filter(user=participant, group=group_a, role=GroupRole.FACILITATOR).exists()
+
+
+def test_a_link_sent_to_someone_else_gives_no_role_to_the_signed_in_person(client, outsider, invitation_a, group_a):
+    client.force_login(outsider)
+    response = client.post(reverse("workspace:join", args=[TOKEN]))
+    assert "altro indirizzo e-mail" in response.content.decode()
+    assert not GroupMembership.objects.filter(user=outsider).exists()
+    invitation_a.refresh_from_db()
+    assert invitation_a.accepted_at is None
 
 
 def test_someone_who_already_has_an_account_is_asked_to_sign_in(client, association_x, facilitator_b):
