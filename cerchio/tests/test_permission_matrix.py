@@ -138,8 +138,12 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:role_end": (("kind", "membership"), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:message_retry": (("message",), {"GET": ALL(405), "POST": X_ONLY_POST}),
     # Accepting an invitation needs no account: the token is the key.
-    # Signed in, the POST accepts it with that account; anonymous, the empty form is refused.
-    "workspace:join": (("token",), {"GET": ALL(200), "POST": [200, 302, 302, 302, 302, 302, 302, 302]}),
+    # The link is for someone else's address: a signed-in person is told to sign out (403);
+    # anonymous, the page asks for a password and an empty form is refused (200).
+    "workspace:join": (
+        ("token",),
+        {"GET": [200, 403, 403, 403, 403, 403, 403, 403], "POST": [200, 403, 403, 403, 403, 403, 403, 403]},
+    ),
 }
 
 

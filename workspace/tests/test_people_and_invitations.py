@@ -298,8 +298,9 @@ def test_a_signed_in_person_accepts_with_their_account(client, participant, asso
 
 def test_a_link_sent_to_someone_else_gives_no_role_to_the_signed_in_person(client, outsider, invitation_a, group_a):
     client.force_login(outsider)
+    assert "altro indirizzo e-mail" in client.get(reverse("workspace:join", args=[TOKEN])).content.decode()
     response = client.post(reverse("workspace:join", args=[TOKEN]))
-    assert "altro indirizzo e-mail" in response.content.decode()
+    assert response.status_code == 403 and "altro indirizzo e-mail" in response.content.decode()
     assert not GroupMembership.objects.filter(user=outsider).exists()
     invitation_a.refresh_from_db()
     assert invitation_a.accepted_at is None

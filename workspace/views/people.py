@@ -285,6 +285,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if reason:
         return _unusable(request, invitation, reason)
     signed_in = request.user.is_authenticated
+    if signed_in and request.user.email != pseudo_for(invitation.email):
+        # The role goes to the person the association invited, not to whoever holds the link.
+        return render(request, "workspace/join_other_account.html", {"invitation": invitation}, status=403)
     existing = not signed_in and get_user_model().objects.filter(email=pseudo_for(invitation.email)).exists()
     form = (
         None
