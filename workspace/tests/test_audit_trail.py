@@ -88,3 +88,10 @@ def test_viewing_a_role_before_ending_it_writes_a_viewed_row_naming_the_person(c
         "network.groupmembership",
         str(membership.pk),
     )
+
+
+def test_an_association_parameter_that_is_not_a_plain_number_is_not_a_500(client, coordinator_x, association_x):
+    client.force_login(coordinator_x)
+    for raw in ["²", "٣", "9" * 30]:
+        assert client.get(reverse("workspace:people"), {"association": raw}).status_code == 200
+        assert client.get(reverse("workspace:venues"), {"association": raw}).status_code == 200

@@ -42,7 +42,7 @@ BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 def _association(request: HttpRequest):
     raw = request.POST.get("association") or request.GET.get("association") or ""
-    return association_for(request, CAP, int(raw) if raw.isdigit() else None)
+    return association_for(request, CAP, int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None)
 
 
 def display_name(user) -> str:
