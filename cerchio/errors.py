@@ -7,8 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from privacy.audit import audit
-from privacy.models import AuditAction
+from privacy.audit import audit_refused_page
 
 
 def _error(request, status: int, code: str, title: str, message: str):
@@ -23,7 +22,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    audit(AuditAction.AUTHORIZATION_FAILED, actor=getattr(request, "user", None))
+    # Logged once, with the page's URL name and arguments (workspace views log their own refusals).
+    audit_refused_page(request)
     return _error(
         request, 403, "forbidden", _("Accesso non consentito"), _("Non hai i permessi per vedere questa pagina.")
     )

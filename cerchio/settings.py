@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "network.middleware.AccessMiddleware",
     "privacy.middleware.NoStoreForPersonalPagesMiddleware",
+    "privacy.middleware.AuditPersonalPagesMiddleware",
 ]
 
 ROOT_URLCONF = "cerchio.urls"

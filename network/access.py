@@ -28,6 +28,7 @@ class Cap(StrEnum):
     ASSOCIATION_MANAGE_GROUPS = "association.manage_groups"
     ASSOCIATION_INVITE_STAFF = "association.invite_staff"
     ASSOCIATION_VIEW_ACTIVITY = "association.view_activity"
+    ASSOCIATION_VIEW_AUDIT = "association.view_audit"
     NETWORK_VIEW_MEETINGS = "network.view_meetings"
     NETWORK_VIEW_FIGURES = "network.view_figures"
     INTAKE_WORK = "intake.work"
@@ -42,6 +43,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.ASSOCIATION_MANAGE_GROUPS,
             Cap.ASSOCIATION_INVITE_STAFF,
             Cap.ASSOCIATION_VIEW_ACTIVITY,
+            # The audit log of its own association only: never a coordination's (see COORDINATION_CAPABILITIES).
+            Cap.ASSOCIATION_VIEW_AUDIT,
             Cap.NETWORK_VIEW_MEETINGS,
             Cap.NETWORK_VIEW_FIGURES,
             Cap.INTAKE_WORK,

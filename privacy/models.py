@@ -48,7 +48,11 @@ class AuditEvent(models.Model):
         related_name="audit_events_as_subject",
     )
     object_type = models.CharField(_("tipo di oggetto"), max_length=60, blank=True)
-    object_id = models.CharField(_("oggetto"), max_length=40, blank=True)
+    # A primary key, or for a refused page the URL name and its arguments.
+    object_id = models.CharField(_("oggetto"), max_length=200, blank=True)
+    # The association the object belongs to (a plain id: privacy knows nothing of network),
+    # so its coordinators find the event; empty for personal events (logins, second factor).
+    association_id = models.PositiveBigIntegerField(_("associazione"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("evento di audit")

@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.views.decorators.http import require_http_methods
 
 from network.access import Cap, access_for
-from privacy.audit import audit
-from privacy.models import AuditAction
+from privacy.audit import audit_refused_page
 
 
 def workspace_view(cap: Cap | None = None, *, methods: tuple[str, ...] = ("GET",)) -> Callable:
@@ -27,7 +26,7 @@ def workspace_view(cap: Cap | None = None, *, methods: tuple[str, ...] = ("GET",
                 return redirect_to_login(request.get_full_path())
             access = access_for(request)
             if not access.has_workspace or (cap is not None and not access.has(cap)):
-                audit(AuditAction.AUTHORIZATION_FAILED, actor=request.user)
+                audit_refused_page(request)
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -9,6 +9,7 @@ from datetime import date, time
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ from network.models import (
     Venue,
 )
 from network.recurrence import WEEKDAY_CHOICES
+from privacy.models import AuditAction
 
 
 def add_refusal(form: forms.Form, error: ValidationError) -> None:
@@ -444,3 +446,56 @@ class InvitationAcceptForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log: a GET form, so it works without JavaScript and can be bookmarked."""
+
+    association = forms.ChoiceField(label=_("Associazione"), required=False)
+    person = forms.ChoiceField(label=_("Persona (chi agisce o di cui sono i dati)"), required=False)
+    action = forms.ChoiceField(label=_("Azione"), required=False)
+    object_type = forms.ChoiceField(label=_("Tipo di oggetto"), required=False)
+    object_id = forms.CharField(label=_("Oggetto (numero o pagina)"), required=False, max_length=200)
+    since = forms.DateField(label=_("Dal"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Al (compreso)"), required=False, widget=DateInput())
+
+    def __init__(self, *args, associations, everything: bool, people, object_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].choices = ([("", _("tutte"))] if everything else []) + [
+            (str(association.pk), association.name) for association in associations
+        ]
+        if not everything and len(associations) < 2:
+            del self.fields["association"]
+        self.fields["person"].choices = [("", _("tutte"))] + list(people)
+        self.fields["action"].choices = [("", _("tutte"))] + list(AuditAction.choices)
+        self.fields["object_type"].choices = [("", _("tutti"))] + list(object_types)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("La data finale viene prima di quella iniziale."))
+        return data
+
+    def apply(self, events):
+        """The events that pass the filters (none while the form has errors)."""
+        if not self.is_valid():
+            return events.none()
+        data = self.cleaned_data
+        if data.get("person"):
+            person = int(data["person"])
+            events = events.filter(Q(actor_id=person) | Q(subject_id=person))
+        if data.get("action"):
+            events = events.filter(action=data["action"])
+        if data.get("object_type"):
+            events = events.filter(object_type=data["object_type"])
+        if data.get("object_id"):
+            events = events.filter(object_id=data["object_id"].strip())
+        if data.get("since"):
+            events = events.filter(at__date__gte=data["since"])
+        if data.get("until"):
+            events = events.filter(at__date__lte=data["until"])
+        return events
+
+    @property
+    def filtered(self) -> bool:
+        return self.is_bound and self.is_valid() and any(v for k, v in self.cleaned_data.items() if k != "association")

@@ -12,9 +12,29 @@ from privacy.audit import audit
 from privacy.models import AuditAction
 
 
-def _refuse(request, exists: bool):
-    if exists:
-        audit(AuditAction.AUTHORIZATION_FAILED, actor=request.user)
+def _association_id(obj) -> int | None:
+    """The association an object belongs to, so the refusal reaches that association's log."""
+    if isinstance(obj, Association):
+        return obj.pk
+    association_id = getattr(obj, "association_id", None)
+    if association_id is None and getattr(obj, "group_id", None) is not None:
+        association_id = obj.group.association_id
+    return association_id
+
+
+def refuse(request, found):
+    """404; when the object exists (`found`: a queryset of it), the refusal is logged with the object.
+
+    Also for views that scope a look-up themselves (roles, outbox messages).
+    """
+    obj = found.first() if found is not None else None
+    if obj is not None:
+        audit(
+            AuditAction.AUTHORIZATION_FAILED,
+            actor=request.user,
+            target=obj,
+            association_id=_association_id(obj),
+        )
     raise Http404
 
 
@@ -28,7 +48,7 @@ def group_for(request, slug: str, cap: Cap) -> Group:
         .first()
     )
     if group is None:
-        _refuse(request, Group.objects.filter(slug=slug).exists())
+        refuse(request, Group.objects.filter(slug=slug))
     return group
 
 
@@ -39,14 +59,14 @@ def meeting_for(request, pk: int, cap: Cap) -> Meeting:
         .first()
     )
     if meeting is None:
-        _refuse(request, Meeting.objects.filter(pk=pk).exists())
+        refuse(request, Meeting.objects.filter(pk=pk).select_related("group"))
     return meeting
 
 
 def pause_for(request, pk: int, cap: Cap) -> Pause:
     pause = Pause.objects.filter(pk=pk, group__in=access_for(request).groups(cap)).select_related("group").first()
     if pause is None:
-        _refuse(request, Pause.objects.filter(pk=pk).exists())
+        refuse(request, Pause.objects.filter(pk=pk).select_related("group"))
     return pause
 
 
@@ -55,21 +75,21 @@ def association_for(request, cap: Cap, pk: int | None = None) -> Association:
     associations = access_for(request).associations(cap).order_by("name")
     association = associations.filter(pk=pk).first() if pk is not None else associations.first()
     if association is None:
-        _refuse(request, pk is not None and Association.objects.filter(pk=pk).exists())
+        refuse(request, Association.objects.filter(pk=pk) if pk is not None else None)
     return association
 
 
 def venue_for(request, pk: int, cap: Cap) -> Venue:
     venue = Venue.objects.filter(pk=pk, association__in=access_for(request).associations(cap)).first()
     if venue is None:
-        _refuse(request, Venue.objects.filter(pk=pk).exists())
+        refuse(request, Venue.objects.filter(pk=pk))
     return venue
 
 
 def invitation_for(request, pk: int, cap: Cap) -> Invitation:
     invitation = Invitation.objects.filter(pk=pk, association__in=access_for(request).associations(cap)).first()
     if invitation is None:
-        _refuse(request, Invitation.objects.filter(pk=pk).exists())
+        refuse(request, Invitation.objects.filter(pk=pk))
     return invitation
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.views import association, groups, home, meetings, people
+from workspace.views import association, audit, groups, home, meetings, people
 
 app_name = "workspace"
 urlpatterns = [
@@ -32,6 +32,7 @@ urlpatterns = [
     path("people/messages/<int:pk>/retry/", people.message_retry, name="message_retry"),
     path("people/roles/<str:kind>/<int:pk>/end/", people.role_end, name="role_end"),
     path("history/", association.history, name="history"),
+    path("audit/", audit.audit_log, name="audit"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
 ]

@@ -132,6 +132,8 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:venue_edit": (("venue",), {"GET": X_ONLY, "POST": X_ONLY}),
     "workspace:history": ((), {"GET": ASSOCIATION}),
     "workspace:people": ((), {"GET": ASSOCIATION}),
+    # The audit log: a coordinator's own association (Y's too); never the intake operator or a facilitator.
+    "workspace:audit": ((), {"GET": ASSOCIATION, "POST": ALL(405)}),
     # A POST without the form's one-time token is sent back to a fresh form (no double sending).
     "workspace:invite": ((), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 302, 302, 302]}),
     "workspace:invitation_withdraw": (("invitation",), {"GET": X_ONLY, "POST": X_ONLY_POST}),

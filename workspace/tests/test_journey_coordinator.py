@@ -162,7 +162,7 @@ def test_a_coordinator_invites_a_facilitator_who_joins_and_finds_their_group(bro
     expect(second.page.locator(".notice")).to_contain_text("già stato usato")
     second.check("1-riusato")
 
-    # Back to the coordinator: the network's meetings, the groups, venues and the history fit the phone too.
+    # Back to the coordinator: the network's meetings, groups, venues, history and audit log fit the phone too.
     for path, shot in [
         ("/it/workspace/meetings/", "4-incontri"),
         ("/it/workspace/groups/", "5-gruppi"),
@@ -171,6 +171,9 @@ def test_a_coordinator_invites_a_facilitator_who_joins_and_finds_their_group(bro
         ("/it/workspace/venues/new/", "8-nuova-sede"),
         ("/it/workspace/history/", "9-attivita"),
         ("/it/workspace/people/", "10-persone"),
+        # The audit log: cards, not a table; the filters open (a long object id must wrap).
+        ("/it/workspace/audit/", "11-registro"),
+        ("/it/workspace/audit/?action=viewed&object_id=" + "x" * 60, "12-registro-filtrato"),
     ]:
         response = office.page.goto(live_server.url + path)
         assert response is not None and response.ok, path

@@ -48,7 +48,7 @@ ENDING_STATUSES = {GroupStatus.CLOSED, GroupStatus.GEMMATED}
 def _chosen_association(request: HttpRequest, cap: Cap):
     """The association the person works on: `?association=` when they have several, else their first."""
     raw = request.POST.get("association") or request.GET.get("association") or ""
-    pk = int(raw) if raw.isdigit() else None
+    pk = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None
     return association_for(request, cap, pk)
 
 

@@ -23,10 +23,12 @@ from network.models import AssociationMembership, AssociationRole, GroupMembersh
 from notifications.models import OutboxMessage
 from notifications.services import failed_messages
 from notifications.services import message_retry as retry
+from privacy.audit import audit
+from privacy.models import AuditAction
 from privacy.sealing import pseudo_for
 from workspace.decorators import workspace_view
 from workspace.forms import InvitationAcceptForm, InviteForm, add_refusal
-from workspace.scoping import association_for, invitation_for
+from workspace.scoping import association_for, invitation_for, refuse
 
 CAP = Cap.ASSOCIATION_INVITE_STAFF
 INVITATIONS_SHOWN = 50
@@ -40,7 +42,7 @@ BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 def _association(request: HttpRequest):
     raw = request.POST.get("association") or request.GET.get("association") or ""
-    return association_for(request, CAP, int(raw) if raw.isdigit() else None)
+    return association_for(request, CAP, int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None)
 
 
 def display_name(user) -> str:
@@ -96,6 +98,8 @@ def people(request: HttpRequest) -> HttpResponse:
             }
         )
     invitations = list(Invitation.objects.filter(association=association).select_related("group")[:INVITATIONS_SHOWN])
+    # Who holds which role is personal data (a facilitator's group tells their theme): logged.
+    audit(AuditAction.VIEWED, actor=request.user, target=association, association_id=association.pk)
     associations = list(access_for(request).associations(CAP).order_by("name")[:50])
     return render(
         request,
@@ -128,7 +132,8 @@ def _membership_for(request: HttpRequest, kind: str, pk: int):
         raise Http404
     membership = rows.first()
     if membership is None:
-        raise Http404
+        model = GroupMembership if kind == "group" else AssociationMembership
+        refuse(request, model.objects.filter(pk=pk))
     return membership
 
 
@@ -140,6 +145,15 @@ def role_end(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         messages.error(request, _("Il ruolo di un coordinatore si toglie chiedendo all'amministratore del sito."))
         return redirect("workspace:people")
     name = display_name(membership.user)
+    association_id = membership.group.association_id if kind == "group" else membership.association_id
+    if request.method == "GET":
+        audit(
+            AuditAction.VIEWED,
+            actor=request.user,
+            subject=membership.user,
+            target=membership,
+            association_id=association_id,
+        )
     if request.method == "POST":
         services.membership_end(membership=membership, by=request.user)
         messages.success(
@@ -243,7 +257,7 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages_in_scope = messages_in_scope.filter(association_id__in=access.association_ids(CAP))
     message = messages_in_scope.filter(pk=pk).first()
     if message is None:
-        raise Http404
+        refuse(request, OutboxMessage.objects.filter(pk=pk))
     try:
         retry(message=message)
     except ValidationError as error:
