@@ -3,7 +3,13 @@ import secrets
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from accounts import throttle
+from lib.client import client_ip
 from privacy.sealing import claim, seal, unseal
+
+
+def _login_of(credentials: dict) -> str:
+    return credentials.get("email") or credentials.get("username") or ""
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,6 +36,20 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             claim(user=user)
         return user
+
+    def get_client_ip(self, request) -> str:
+        # One answer everywhere (rate limits, the sessions page): only declared proxies are believed.
+        return client_ip(request)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        # Before allauth's per-client count: the (account, client) pair and the account-wide limit.
+        if not throttle.password_allowed(request, _login_of(credentials)):
+            raise self.validation_error("too_many_login_attempts")
+        super().pre_authenticate(request, **credentials)
+
+    def authentication_failed(self, request, **credentials) -> None:
+        super().authentication_failed(request, **credentials)
+        throttle.password_failed(request, _login_of(credentials))
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # The real address is decrypted only here, to hand the message to the mail server.
