@@ -1,10 +1,12 @@
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm as AllauthMFAAuthenticateForm
 from allauth.mfa.models import Authenticator
 from django import forms
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
@@ -17,6 +19,19 @@ class LoginForm(AllauthLoginForm):
         # Accounts are found by the sealed form of the address, never the address itself.
         login = super().clean_login()
         return pseudo_for(login) if "@" in login else login
+
+
+class SignupForm(AllauthSignupForm):
+    def try_save(self, request):
+        # Two sign-ups for one address at once: the database keeps the first account, and the
+        # other person is answered as for an address that already has one (a message on the
+        # page and an e-mail), which tells nobody else whether the address is registered.
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            self.account_already_exists = True
+            return super().try_save(request)
 
 
 class MFAAuthenticateForm(AllauthMFAAuthenticateForm):
