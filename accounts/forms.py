@@ -6,6 +6,7 @@ from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm as AllauthMFAAuthenticateForm
 from allauth.mfa.models import Authenticator
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,9 @@ class SignupForm(AllauthSignupForm):
         # page and an e-mail), which tells nobody else whether the address is registered.
         try:
             with transaction.atomic():
+                if self.account_already_exists:
+                    # Hash the password all the same: a sign-up for a registered address takes as long.
+                    make_password(self.cleaned_data.get("password1"))
                 return super().try_save(request)
         except IntegrityError:
             self.account_already_exists = True
