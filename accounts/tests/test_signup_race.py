@@ -122,5 +122,6 @@ def test_eight_racing_signups_create_one_account_and_the_others_get_a_message(sh
     )
     assert counted.returncode == 0, counted.stderr
     figures = json.loads(counted.stdout)
-    # One account; every racer gets an e-mail (a confirmation, or "you already have an account").
-    assert figures == {"users": 1, "addresses": 1, "mails": RACERS}
+    # One account and one e-mail: allauth mails an address at most once every few minutes,
+    # so the racers who lost are told on the page, and the mailbox is not flooded.
+    assert figures == {"users": 1, "addresses": 1, "mails": 1}
