@@ -46,7 +46,10 @@ from accounts.services import account_create  # noqa: E402
 ROUNDS = int(os.environ.get("BENCH_ACCOUNTS_ROUNDS", "30"))
 PASSWORD = "Girasole-Nebbia-2847"
 CASES = {
-    "signup": ("/it/accounts/signup/", lambda address: {"email": address, "password1": PASSWORD, "password2": PASSWORD}),
+    "signup": (
+        "/it/accounts/signup/",
+        lambda address: {"email": address, "password1": PASSWORD, "password2": PASSWORD},
+    ),
     "login_wrong_password": ("/it/accounts/login/", lambda address: {"login": address, "password": "sbagliata-123"}),
     "password_reset": ("/it/accounts/password/reset/", lambda address: {"email": address}),
 }
