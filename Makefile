@@ -49,6 +49,7 @@ test: lint
 
 bench: install
 	$(PY) bench/directory.py
+	$(PY) bench/accounts.py
 
 # Needs GNU gettext (apt-get install gettext); only translators run it.
 messages: install

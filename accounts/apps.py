@@ -16,3 +16,9 @@ class AccountsConfig(AppConfig):
             build_context=messages.privacy_link_context,
             sample_context=messages.PRIVACY_LINK_SAMPLE,
         )
+        register_kind(
+            messages.ACCOUNT_MAIL,
+            template="account_mail",
+            build_context=messages.account_mail_context,
+            sample_context={"sealed": ""},
+        )

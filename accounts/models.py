@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,6 +24,10 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("account")
         verbose_name_plural = pgettext_lazy("plural", "account")
+        constraints = [
+            # One account per address, even when two sign-ups race (accounts without an address are many).
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_unique", condition=~models.Q(email="")),
+        ]
 
 
 class Profile(models.Model):

@@ -176,9 +176,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# How many reverse proxies of ours stand before Cerchio (docs/deploy.md). Only they may tell the
+# client's address (X-Forwarded-For) and scheme (X-Forwarded-Proto); with 0 both headers are ignored.
+CERCHIO_TRUSTED_PROXIES = env_int("CERCHIO_TRUSTED_PROXIES", 0)
+if CERCHIO_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("CERCHIO_TRUSTED_PROXIES must be 0 or more")
+if CERCHIO_TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -201,19 +207,29 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # after a reset the person signs in again, MFA included
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
-# Brute force: failed logins are throttled per IP and per account for a short window
-# that always expires, so nobody can lock a person out for good (docs/security.md).
+# Brute force (docs/security.md): failures slow down the client that fails, never the account
+# holder elsewhere. Windows are short and always expire. "ip" is the client (lib.client).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed passwords from one client, whatever the account (allauth counts them).
+    "login_failed": "30/5m/ip",
+    # Failed passwords for one account from one client (key: account and client, accounts.throttle).
+    "login_failed_pair": "5/5m/key",
+    # Failed passwords for one account from all clients: past it, only clients that have themselves
+    # failed on the account in the window are refused; a client with no failure always gets through.
+    "login_failed_account": "50/5m/key",
+    "login_failed_seen": "1/5m/key",
+    # Wrong second-factor codes for one account from one client.
+    "mfa_failed": "5/5m/key",
     "login": "30/m/ip",
     "reset_password": "20/m/ip,3/5m/key",
     "signup": "10/m/ip",
 }
+MFA_FORMS = {"authenticate": "accounts.forms.MFAAuthenticateForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Cerchio"
 MFA_PASSKEY_LOGIN_ENABLED = False

@@ -62,3 +62,33 @@ def test_development_generates_a_private_secret_key_once(tmp_path):
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
     run_check(tmp_path, CERCHIO_ENV="development")
     assert key_file.read_text() == first
+
+
+def _is_secure_behind(tmp_path, **env) -> str:
+    """Whether production Cerchio takes a plain request with X-Forwarded-Proto: https as secure."""
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment.update({"CERCHIO_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cerchio.settings", **env})
+    code = (
+        "import django; django.setup(); from django.test import RequestFactory; "
+        "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https').is_secure())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_x_forwarded_proto_is_ignored_with_no_trusted_proxy(tmp_path):
+    assert _is_secure_behind(tmp_path, SECRET_KEY=GOOD_KEY, **PRODUCTION) == "False"
+
+
+def test_x_forwarded_proto_is_believed_behind_a_trusted_proxy(tmp_path):
+    env = {"SECRET_KEY": GOOD_KEY, **PRODUCTION, "CERCHIO_TRUSTED_PROXIES": "1"}
+    assert _is_secure_behind(tmp_path, **env) == "True"
+
+
+def test_a_negative_number_of_proxies_is_refused(tmp_path):
+    result = run_check(tmp_path, SECRET_KEY=GOOD_KEY, **PRODUCTION, CERCHIO_TRUSTED_PROXIES="-1")
+    assert result.returncode != 0
+    assert "CERCHIO_TRUSTED_PROXIES" in result.stderr
