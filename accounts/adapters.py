@@ -1,8 +1,10 @@
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.urls import reverse
 
+from privacy import crypto
 from privacy.sealing import claim, seal, unseal
 
 
@@ -34,3 +36,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # The real address is decrypted only here, to hand the message to the mail server.
         super().send_mail(template_prefix, unseal(email), context)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Second-factor secrets (TOTP keys, recovery-code seeds) are stored encrypted like contact details."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)
