@@ -105,6 +105,8 @@ def purge_expired_cache(*, now=None) -> int:
         if not isinstance(cache, DatabaseCache):
             continue
         connection = connections[router.db_for_write(cache.cache_model_class)]
+        if cache._table not in connection.introspection.table_names():
+            continue  # `createcachetable` has not run: nothing was ever cached
         table = connection.ops.quote_name(cache._table)
         with connection.cursor() as cursor:
             cursor.execute(
