@@ -23,6 +23,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) rotate_blind_index_key > /dev/null  # re-keys a demo database from an older key (idempotent)
 	$(MANAGE) createcachetable
 	$(MANAGE) load_places
 	$(MANAGE) seed_demo

@@ -2,6 +2,7 @@ import json
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -10,7 +11,7 @@ from accounts import throttle
 from accounts.messages import ACCOUNT_MAIL
 from lib.client import client_ip
 from notifications.services import message_enqueue
-from privacy.crypto import encrypt
+from privacy import crypto
 from privacy.sealing import claim, seal, unseal
 
 
@@ -78,5 +79,17 @@ class AccountAdapter(DefaultAccountAdapter):
             to=address,
             language=get_language() if get_language() in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
             # The mail may carry a one-time link: it waits in the outbox encrypted, never in clear.
-            context={"sealed": encrypt(json.dumps({"subject": rendered.subject, "text": rendered.body, "html": html}))},
+            context={
+                "sealed": crypto.encrypt(json.dumps({"subject": rendered.subject, "text": rendered.body, "html": html}))
+            },
         )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Second-factor secrets (TOTP keys, recovery-code seeds) are stored encrypted like contact details."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)

@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group as PermissionGroup
@@ -50,3 +51,38 @@ class ProfileAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+# allauth registers Authenticator with every field, its secrets among them.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Second factors, read-only and without their secrets; each look is in the audit log."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    fields = readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        authenticator = self.get_object(request, object_id)
+        if authenticator is not None and response.status_code == 200:
+            audit(AuditAction.VIEWED, actor=request.user, subject=authenticator.user, target=authenticator)
+        return response
+
+    def delete_model(self, request, obj):
+        # A person who lost their phone: the administrator removes the factor, and it is logged.
+        audit(AuditAction.MFA_REMOVED, actor=request.user, subject=obj.user, target=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for authenticator in list(queryset):
+            self.delete_model(request, authenticator)

@@ -1,3 +1,5 @@
+import re
+
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -13,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import throttle
 from accounts.models import Profile
 from privacy.sealing import pseudo_for
+
+# One optional leading +, then ASCII digits and spaces (6 to 15 digits, counted in clean_phone).
+PHONE = re.compile(r"\+?[0-9 ]+")
 
 
 class LoginForm(AllauthLoginForm):
@@ -69,7 +74,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["nickname", "phone"]
-        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+        widgets = {
+            "nickname": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
         help_texts = {
             "nickname": _("Basta un nome di fantasia: nel gruppo ci si presenta solo con il nome."),
             "phone": _("Facoltativo. È conservato cifrato e visto solo dall'associazione."),
@@ -77,8 +85,8 @@ class ProfileForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
-        digits = phone.replace(" ", "").replace("+", "", 1)
-        if phone and (not digits.isdigit() or not 6 <= len(digits) <= 15):
+        # ASCII digits only: str.isdigit() also accepts Arabic-Indic, full-width and other digits.
+        if phone and (not PHONE.fullmatch(phone) or not 6 <= sum(c.isdigit() for c in phone) <= 15):
             raise forms.ValidationError(_("Scrivi un numero di telefono valido, solo cifre e spazi."))
         return phone
 

@@ -34,9 +34,10 @@ class Profile(models.Model):
     """What a person chooses to tell Cerchio about themselves. A nickname is enough."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    nickname = models.CharField(_("nome o nome di fantasia"), max_length=60, blank=True)
+    # Encrypted like the phone: a nickname may be a real name. Forms keep the lengths.
+    nickname = EncryptedTextField(_("nome o nome di fantasia"), max_length=60, blank=True)
     phone = EncryptedTextField(_("telefono"), blank=True)
-    organisation = models.CharField(_("servizio o ente"), max_length=120, blank=True)
+    organisation = EncryptedTextField(_("servizio o ente"), max_length=120, blank=True)
     # How and when the person likes to be contacted; never health details or what was said in a group.
     notes = EncryptedTextField(_("preferenze di contatto"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,7 +6,17 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from lib.env import env_bool, env_int, env_list, env_secret, env_str, generated_secret_key
+from lib.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_secret_list,
+    env_str,
+    generated_secret_key,
+    is_fernet_key,
+    looks_like_placeholder,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("CERCHIO_DATA_DIR", str(BASE_DIR / "data")))
@@ -21,8 +31,13 @@ SECRET_KEY = env_secret("SECRET_KEY")
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when CERCHIO_ENV=production")
-    if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 40:
-        raise ImproperlyConfigured("Set a real SECRET_KEY (40+ characters) in production")
+    if (
+        not SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure")
+        or len(SECRET_KEY) < 40
+        or looks_like_placeholder(SECRET_KEY)
+    ):
+        raise ImproperlyConfigured("Set a real SECRET_KEY (40+ random characters, not the example) in production")
 elif not SECRET_KEY:
     SECRET_KEY = generated_secret_key(DATA_DIR)
 
@@ -230,6 +245,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "10/m/ip",
 }
 MFA_FORMS = {"authenticate": "accounts.forms.MFAAuthenticateForm"}
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"  # second-factor secrets encrypted at rest
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Cerchio"
 MFA_PASSKEY_LOGIN_ENABLED = False
@@ -275,17 +291,34 @@ CERCHIO_GEOCODER = env_str("CERCHIO_GEOCODER")
 CERCHIO_GEOCODER_URL = env_str("CERCHIO_GEOCODER_URL")
 CERCHIO_DEFAULT_TIMEZONE = "Europe/Rome"
 CERCHIO_DEMO = env_bool("CERCHIO_DEMO", False)
-# Encryption keys for contact details at rest, newest first (rotate by prepending a
-# new key and running `manage.py rotate_encryption_keys`). Generated in development.
-CERCHIO_ENCRYPTION_KEYS = [
-    key.strip() for key in (env_secret("CERCHIO_ENCRYPTION_KEYS") or "").split(",") if key.strip()
-]
-# Key for the keyed hashes that let Cerchio find a record by a value it stores encrypted.
-CERCHIO_BLIND_INDEX_KEY = env_secret("CERCHIO_BLIND_INDEX_KEY") or SECRET_KEY
+# Three separate keys, each rotatable on its own (docs/privacy.md, "Breach procedure"):
+# SECRET_KEY signs sessions and links; CERCHIO_ENCRYPTION_KEYS encrypt contact details
+# and second-factor secrets; CERCHIO_BLIND_INDEX_KEYS make the keyed hashes that find
+# accounts by e-mail. Both lists are newest first; all are generated in development.
+# Rotate by prepending a new key, running `manage.py rotate_encryption_keys` or
+# `manage.py rotate_blind_index_key`, then removing the old key.
+CERCHIO_ENCRYPTION_KEYS = env_secret_list("CERCHIO_ENCRYPTION_KEYS")
 if not CERCHIO_ENCRYPTION_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured("Set CERCHIO_ENCRYPTION_KEYS in production")
     CERCHIO_ENCRYPTION_KEYS = [generated_secret_key(DATA_DIR, name="encryption_key", fernet=True)]
+if not all(is_fernet_key(key) for key in CERCHIO_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "CERCHIO_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes), comma-separated"
+    )
+# CERCHIO_BLIND_INDEX_KEY (one key) is still read when the list is not set.
+CERCHIO_BLIND_INDEX_KEYS = env_secret_list("CERCHIO_BLIND_INDEX_KEYS") or env_secret_list("CERCHIO_BLIND_INDEX_KEY")
+if not CERCHIO_BLIND_INDEX_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("Set CERCHIO_BLIND_INDEX_KEYS in production")
+    CERCHIO_BLIND_INDEX_KEYS = [generated_secret_key(DATA_DIR, name="blind_index_key")]
+if PRODUCTION:
+    if any(looks_like_placeholder(key) for key in CERCHIO_ENCRYPTION_KEYS):
+        raise ImproperlyConfigured("CERCHIO_ENCRYPTION_KEYS holds the example key: make a real one")
+    if any(len(key) < 32 or looks_like_placeholder(key) for key in CERCHIO_BLIND_INDEX_KEYS):
+        raise ImproperlyConfigured("CERCHIO_BLIND_INDEX_KEYS must be random keys of 32 characters or more")
+    if SECRET_KEY in CERCHIO_BLIND_INDEX_KEYS:
+        raise ImproperlyConfigured("CERCHIO_BLIND_INDEX_KEYS must differ from SECRET_KEY, so each can be rotated")
 # How long each kind of personal data is kept, in days (privacy/registry.py).
 CERCHIO_RETENTION_DAYS = {
     "audit_log": env_int("CERCHIO_RETENTION_AUDIT_DAYS", 365),

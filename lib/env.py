@@ -57,6 +57,30 @@ def env_secret(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
+def env_secret_list(name: str) -> list[str]:
+    """A comma-separated list of secrets (keys, newest first), from NAME or NAME_FILE."""
+    return [item.strip() for item in (env_secret(name) or "").split(",") if item.strip()]
+
+
+# Words of the placeholders in .env.example and the docs: a key that holds one was copied, not made.
+_PLACEHOLDER_WORDS = ("change-me", "changeme", "replace-with", "another-long-random", "example", "placeholder")
+
+
+def looks_like_placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return any(word in lowered for word in _PLACEHOLDER_WORDS)
+
+
+def is_fernet_key(value: str) -> bool:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(value.encode())
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def generated_secret_key(data_dir: Path, *, name: str = "secret_key", fernet: bool = False) -> str:
     """A development secret, generated once into the data folder with mode 0600."""
     key_file = data_dir / name

@@ -23,6 +23,7 @@ class NotificationsConfig(AppConfig):
             "notifications.outboxmessage",
             owners=("recipient_user",),
             email_index="recipient_index",
+            email_field="recipient",
             export_fields=("kind", "language", "status", "created_at", "sent_at"),
             retention="outbox_message",
             retention_field="created_at",

@@ -1,8 +1,13 @@
-"""Encryption of personal contact details at rest.
+"""Encryption of personal contact details at rest, and keyed hashes to find them.
 
 MultiFernet takes a list of keys, newest first: new values are written with the
 first key and any listed key can still read. Rotating means prepending a new key,
 running `rotate_encryption_keys`, then dropping the old one.
+
+Keyed hashes (blind indexes) work the same way with CERCHIO_BLIND_INDEX_KEYS: new
+hashes use the first key, look-ups try every key, and `rotate_blind_index_key`
+re-computes the stored hashes with the newest key. Neither depends on SECRET_KEY, so
+rotating SECRET_KEY after a breach locks nobody out.
 """
 
 import hashlib
@@ -38,7 +43,20 @@ def rotate(token: str) -> str:
     return cipher().rotate(token.encode()).decode()
 
 
-def blind_index(value: str) -> str:
-    """A keyed hash of a normalised value, to find a record without storing the value in clear."""
+def _blind_index_keys() -> list[str]:
+    return list(settings.CERCHIO_BLIND_INDEX_KEYS)
+
+
+def _hash(key: str, value: str) -> str:
     normalised = value.strip().casefold().encode()
-    return hmac.new(settings.CERCHIO_BLIND_INDEX_KEY.encode(), normalised, hashlib.sha256).hexdigest()
+    return hmac.new(key.encode(), normalised, hashlib.sha256).hexdigest()
+
+
+def blind_index(value: str) -> str:
+    """A keyed hash of a normalised value (newest key), to find a record without storing the value in clear."""
+    return _hash(_blind_index_keys()[0], value)
+
+
+def blind_indexes(value: str) -> list[str]:
+    """The keyed hashes of a value under every listed key, newest first: look-ups try them all."""
+    return [_hash(key, value) for key in _blind_index_keys()]

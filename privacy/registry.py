@@ -25,6 +25,8 @@ class PersonalData:
     # For data of people with no account (a newcomer's request, a follower known by e-mail):
     # the field holding the keyed hash of their address, so export and erasure find the rows.
     email_index: str | None = None
+    # The encrypted field holding that address, so rotate_blind_index_key can compute the hash afresh.
+    email_field: str | None = None
     why: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -115,6 +117,7 @@ register(
     "network.invitation",
     owners=("accepted_by", "invited_by"),
     email_index="email_index",
+    email_field="email",
     retention="unused_invitation",
     retention_field="expires_at",
     retention_filter=(("accepted_at__isnull", True),),

@@ -6,7 +6,9 @@ encrypted in SealedEmail. The same address always gives the same pseudo-address,
 so signing in, sign-up uniqueness and password reset work by equality.
 """
 
-from privacy.crypto import blind_index
+from django.contrib.auth import get_user_model
+
+from privacy.crypto import blind_indexes
 from privacy.models import SealedEmail
 
 SEALED_DOMAIN = "sealed.cerchio.invalid"
@@ -16,11 +18,33 @@ def is_sealed(address: str) -> bool:
     return address.strip().lower().endswith("@" + SEALED_DOMAIN)
 
 
+def pseudo_candidates(address: str) -> list[str]:
+    """The pseudo-addresses of an address under every blind-index key, newest first."""
+    return [f"{digest[:40]}@{SEALED_DOMAIN}" for digest in blind_indexes(address.strip().lower())]
+
+
 def pseudo_for(address: str) -> str:
-    """The pseudo-address for an address, without storing anything (for look-ups)."""
+    """The pseudo-address for an address, without storing anything (for look-ups).
+
+    While a blind-index key is being rotated, an address may still be stored under an
+    older key: the stored pseudo-address wins, so nobody is locked out before
+    `rotate_blind_index_key` has run. Otherwise the newest key gives it.
+    """
     if not address or is_sealed(address):
         return address.strip().lower()
-    return f"{blind_index(address.strip().lower())[:40]}@{SEALED_DOMAIN}"
+    candidates = pseudo_candidates(address)
+    if len(candidates) > 1:
+        from allauth.account.models import EmailAddress
+
+        stored = (
+            set(SealedEmail.objects.filter(pseudo__in=candidates).values_list("pseudo", flat=True))
+            | set(EmailAddress.objects.filter(email__in=candidates).values_list("email", flat=True))
+            | set(get_user_model().objects.filter(email__in=candidates).values_list("email", flat=True))
+        )
+        for candidate in candidates:
+            if candidate in stored:
+                return candidate
+    return candidates[0]
 
 
 def seal(address: str, *, user=None) -> str:

@@ -89,6 +89,34 @@ def _is_participant_only(user) -> bool:
     )
 
 
+def purge_expired_cache(*, now=None) -> int:
+    """Delete expired rows of the database caches: rate-limit keys hold client IPs.
+
+    Django's DatabaseCache culls expired rows only when it writes, and only sometimes.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connections, router
+
+    now = (now or timezone.now()).replace(microsecond=0)
+    deleted = 0
+    for alias in settings.CACHES:
+        cache = caches[alias]
+        if not isinstance(cache, DatabaseCache):
+            continue
+        connection = connections[router.db_for_write(cache.cache_model_class)]
+        if cache._table not in connection.introspection.table_names():
+            continue  # `createcachetable` has not run: nothing was ever cached
+        table = connection.ops.quote_name(cache._table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {connection.ops.quote_name('expires')} < %s",  # noqa: S608 (names from settings)
+                [connection.ops.adapt_datetimefield_value(now)],
+            )
+            deleted += max(cursor.rowcount, 0)
+    return deleted
+
+
 def purge_expired(*, now=None) -> dict[str, int]:
     """Delete what is past its retention period. Safe to run any number of times."""
     now = now or timezone.now()
@@ -101,6 +129,7 @@ def purge_expired(*, now=None) -> dict[str, int]:
         expired = entry.model.objects.filter(**{f"{entry.retention_field}__lt": cutoff}, **dict(entry.retention_filter))
         counts[label], _ = expired.delete()
     counts["sessions.session"], _ = Session.objects.filter(expire_date__lt=now).delete()
+    counts["cache"] = purge_expired_cache(now=now)
     cutoff = now - timedelta(days=days["inactive_participant"])
     inactive = get_user_model().objects.filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from privacy.audit import audit
-from privacy.crypto import blind_index
+from privacy.crypto import blind_indexes
 from privacy.models import AuditAction
 from privacy.registry import REGISTRY
 
@@ -25,7 +25,10 @@ def _entries():
 
 
 def subject_index(email: str) -> str:
-    return blind_index(email)
+    """The keyed hash an address's rows are stored under: the newest key's, unless only an older one has rows."""
+    indexes = blind_indexes(email)
+    # Between adding a key and running rotate_blind_index_key, rows may still carry an older hash.
+    return next((index for index in indexes if subject_has_data(index=index)), indexes[0])
 
 
 def subject_has_data(*, index: str) -> bool:

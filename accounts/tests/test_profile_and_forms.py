@@ -90,3 +90,55 @@ def test_adding_an_address_stores_it_sealed(client, participant):
     assert response.status_code == 302
     assert EmailAddress.objects.filter(user=participant, email=pseudo_for("secondo@example.org")).exists()
     assert not EmailAddress.objects.filter(email="secondo@example.org").exists()
+
+
+# Arabic-Indic, full-width, Persian and Devanagari digits: str.isdigit() is true for all of them.
+NON_ASCII_DIGITS = [
+    "٠١٢٣٤٥٦٧٨٩",
+    "０３３３１２３４５６７",
+    "۰۳۳۳۱۲۳۴۵۶۷",
+    "३३३१२३४५६७",
+    "+39 ３３３ 1234567",
+    "33312345６",
+]
+
+
+@pytest.mark.parametrize("phone", [*NON_ASCII_DIGITS, "++39 333 1234567", "39+333 1234567", "+ ", "12345"])
+def test_the_phone_refuses_anything_but_ascii_digits_spaces_and_one_leading_plus(phone):
+    from accounts.forms import ProfileForm
+
+    form = ProfileForm(data={"nickname": "", "phone": phone})
+    assert not form.is_valid() and "phone" in form.errors
+
+
+@pytest.mark.parametrize("phone", ["+39 333 1234567", "0612345678", "333 12 34 567", "+41791234567"])
+def test_the_phone_accepts_ordinary_numbers(phone):
+    from accounts.forms import ProfileForm
+
+    assert ProfileForm(data={"nickname": "", "phone": phone}).is_valid()
+
+
+@settings(max_examples=200, deadline=None)
+@given(phone=st.text(alphabet=st.characters(categories=["Nd"]), min_size=6, max_size=15))
+def test_a_phone_of_decimal_digits_is_accepted_only_when_all_are_ascii(phone):
+    from accounts.forms import ProfileForm
+
+    valid = ProfileForm(data={"nickname": "", "phone": phone}).is_valid()
+    assert valid == all(character in "0123456789" for character in phone)
+
+
+def test_the_nickname_and_organisation_are_not_in_clear_in_the_database(participant):
+    from privacy.tests.test_privacy import all_text_in_database
+
+    Profile.objects.create(user=participant, nickname="Lupastro Ventoso", organisation="SerD di Cremona")
+    dump = all_text_in_database()
+    assert "Lupastro Ventoso" not in dump and "SerD di Cremona" not in dump
+    profile = Profile.objects.get(user=participant)
+    assert (profile.nickname, profile.organisation) == ("Lupastro Ventoso", "SerD di Cremona")
+
+
+def test_a_nickname_longer_than_sixty_characters_is_refused(client, participant):
+    client.force_login(participant)
+    response = client.post("/it/accounts/profile/", {"nickname": "L" * 61, "phone": ""})
+    assert response.status_code == 200
+    assert not Profile.objects.filter(user=participant).exclude(nickname="").exists()

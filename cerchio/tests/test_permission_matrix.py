@@ -298,6 +298,7 @@ READ_ONLY = {
     "network.invitation",
     "network.activity",
     "django_tasks_database.dbtaskresult",
+    "mfa.authenticator",
 }
 SITE_ADMIN_DELETES = {
     "accounts.user",

@@ -29,6 +29,7 @@ def production_env(tmp_path) -> dict:
         ALLOWED_HOSTS="127.0.0.1",
         CERCHIO_SITE_URL="https://gruppi.example.org",
         CERCHIO_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        CERCHIO_BLIND_INDEX_KEYS=get_random_secret_key(),
         CERCHIO_DATA_DIR=str(tmp_path / "data"),
         STATIC_ROOT=str(tmp_path / "static"),
         EMAIL_BACKEND="notifications.backends.MailFolderBackend",

@@ -170,6 +170,21 @@ def test_retention_purges_what_is_expired_and_is_safe_to_run_twice(settings, par
     assert second["inactive_participants"] == 0 and second["privacy.auditevent"] == 0
 
 
+def test_retention_deletes_expired_cache_rows_that_hold_client_addresses():
+    from django.core.cache import cache
+
+    cache.clear()
+    cache.set("allauth:rl:login_failed:ip:203.0.113.7", [1], timeout=60)
+    cache.set("allauth:rl:login:ip:198.51.100.9", [1], timeout=24 * 60 * 60)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        counts = purge_expired()
+    assert counts["cache"] == 1
+    dump = all_text_in_database()
+    assert "203.0.113.7" not in dump and "198.51.100.9" in dump
+    assert purge_expired()["cache"] == 0
+    cache.clear()
+
+
 def test_purge_command_runs(capsys):
     from django.core.management import call_command
 
