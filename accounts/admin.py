@@ -71,12 +71,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        authenticator = self.get_object(request, object_id)
-        if authenticator is not None and response.status_code == 200:
-            audit(AuditAction.VIEWED, actor=request.user, subject=authenticator.user, target=authenticator)
-        return response
+    # Each look is written by privacy.middleware.AuditPersonalPagesMiddleware, like every MFA page.
 
     def delete_model(self, request, obj):
         # A person who lost their phone: the administrator removes the factor, and it is logged.
