@@ -28,6 +28,7 @@ elif not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "cerchio.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
