@@ -245,7 +245,21 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line": {"()": "lib.log.OneLine"}},
+    "formatters": {"one_line": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "one_line": {"class": "logging.StreamHandler", "filters": ["one_line"], "formatter": "one_line"},
+    },
+    "loggers": {
+        # Every request with a wrong Host header: one line with the host, no traceback.
+        "django.security.DisallowedHost": {
+            "handlers": ["one_line"],
+            "filters": ["one_line"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
