@@ -10,7 +10,7 @@ MAIL_DIR := $(CURDIR)/data/mail
 DEMO_ENV := CERCHIO_DEMO=true DEBUG=false CERCHIO_SITE_URL=http://127.0.0.1:$(PORT) \
 	EMAIL_BACKEND=notifications.backends.MailFolderBackend EMAIL_FILE_PATH=$(MAIL_DIR)
 
-.PHONY: install demo worker test lint bench messages clean
+.PHONY: install demo worker test lint bench audit messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test: lint
 bench: install
 	$(PY) bench/directory.py
 	$(PY) bench/accounts.py
+
+# The pinned requirements against known vulnerabilities; needs the network, so not in CI.
+# Fails when the advisory source cannot be reached, rather than reporting nothing found.
+audit: install
+	$(PY) scripts/audit.py
 
 # Needs GNU gettext (apt-get install gettext); only translators run it.
 messages: install

@@ -30,7 +30,7 @@ class SubjectRequestForm(forms.Form):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subject_request(request: HttpRequest) -> HttpResponse:
     form = SubjectRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -57,7 +57,7 @@ def subject_request(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/subject_request.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subject_act(request: HttpRequest, action: str, token: str) -> HttpResponse:
     index = subjects.subject_from_token(token, action=action) if action in subjects.ACTIONS else None
     if index is None:

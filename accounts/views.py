@@ -15,7 +15,7 @@ from privacy.services import export_json, user_erase, user_export
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     profile, _created = Profile.objects.get_or_create(user=request.user)
     form = ProfileForm(request.POST or None, instance=profile)
@@ -56,7 +56,7 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @reauthentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_data_erase(request: HttpRequest) -> HttpResponse:
     if request.access.is_staff:
         # Staff accounts carry the history of who looked at whose data: the site

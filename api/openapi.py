@@ -1,7 +1,25 @@
 """The OpenAPI 3.1 description of the public directory API."""
 
-from directory.search import DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_KM, MAX_PAGE_SIZE, MAX_RADIUS_KM
+from directory.search import (
+    BOOLEAN_WORDS,
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_RADIUS_KM,
+    MAX_PAGE_SIZE,
+    MAX_RADIUS_KM,
+    GroupSearchForm,
+)
 from network.models import Audience, Format, PartOfDay
+
+# The limits come from the form that validates the requests, so the document cannot drift.
+_FIELDS = GroupSearchForm.base_fields
+
+
+def _max_length(name: str) -> int:
+    return _FIELDS[name].max_length
+
+
+def _range(name: str) -> dict:
+    return {"minimum": _FIELDS[name].min_value, "maximum": _FIELDS[name].max_value}
 
 
 def _query(name: str, schema: dict, description: str) -> dict:
@@ -86,7 +104,11 @@ SCHEMAS = {
         "type": "object",
         "required": ["error", "detail"],
         "properties": {
-            "error": {"type": "string"},
+            "error": {
+                "type": "string",
+                "description": "A stable code: invalid_parameters, not_found, method_not_allowed, forbidden, "
+                "bad_request, server_error.",
+            },
             "detail": {"type": "string"},
             "errors": {
                 "type": "object",
@@ -100,6 +122,14 @@ SCHEMAS = {
 
 def _json(ref: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+# Every path answers GET and HEAD only; any other method gets this, with an Allow header.
+_NOT_ALLOWED = {
+    "description": "Method not allowed (only GET and HEAD); error code `method_not_allowed`",
+    "headers": {"Allow": {"schema": {"type": "string"}, "description": "GET, HEAD"}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 
 
 def openapi_document(server_url: str) -> dict:
@@ -134,7 +164,8 @@ def openapi_document(server_url: str) -> dict:
                                     }
                                 }
                             },
-                        }
+                        },
+                        "405": _NOT_ALLOWED,
                     },
                 }
             },
@@ -144,31 +175,47 @@ def openapi_document(server_url: str) -> dict:
                     "summary": "Search the directory",
                     "description": "Sorted by distance when a place is given, otherwise by next meeting.",
                     "parameters": [
-                        _query("q", {"type": "string", "maxLength": 200}, "Free text"),
-                        _query("theme", {"type": "string"}, "Theme slug"),
-                        _query("place", {"type": "string", "maxLength": 100}, "Name of a comune or city"),
-                        _query("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude"),
-                        _query("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude"),
+                        _query(
+                            "q", {"type": "string", "maxLength": _max_length("q")}, "Free text; the first 8 words count"
+                        ),
+                        _query(
+                            "theme",
+                            {"type": "string", "maxLength": _max_length("theme")},
+                            "Slug of an existing theme (see /themes); an unknown slug is a 400",
+                        ),
+                        _query(
+                            "place",
+                            {"type": "string", "maxLength": _max_length("place")},
+                            "Name of an Italian comune or city; a place that cannot be found is a 400. "
+                            "Ignored when lat and lon are given",
+                        ),
+                        _query("lat", {"type": "number", **_range("lat")}, "Latitude; give it together with lon"),
+                        _query("lon", {"type": "number", **_range("lon")}, "Longitude; give it together with lat"),
                         _query(
                             "radius_km",
-                            {"type": "number", "minimum": 1, "maximum": MAX_RADIUS_KM, "default": DEFAULT_RADIUS_KM},
-                            "Radius around the place",
+                            {"type": "number", **_range("radius_km"), "default": DEFAULT_RADIUS_KM},
+                            f"Radius around the place, at most {MAX_RADIUS_KM} km",
                         ),
-                        _query("weekday", {"type": "integer", "minimum": 1, "maximum": 7}, "1 = Monday … 7 = Sunday"),
+                        _query("weekday", {"type": "integer", "enum": list(range(1, 8))}, "1 = Monday … 7 = Sunday"),
                         _query("part_of_day", {"type": "string", "enum": list(PartOfDay.values)}, "Part of the day"),
                         _query("format", {"type": "string", "enum": list(Format.values)}, "Meeting format"),
                         _query("audience", {"type": "string", "enum": list(Audience.values)}, "Who the group is for"),
-                        _query("open", {"type": "boolean"}, "Only groups open to newcomers now"),
-                        _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number"),
+                        _query(
+                            "open",
+                            {"type": "string", "enum": BOOLEAN_WORDS},
+                            "Only groups open (true) or closed (false) to newcomers now; case does not matter",
+                        ),
+                        _query("page", {"type": "integer", **_range("page"), "default": 1}, "Page number"),
                         _query(
                             "page_size",
-                            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+                            {"type": "integer", **_range("page_size"), "default": DEFAULT_PAGE_SIZE},
                             f"Results per page, at most {MAX_PAGE_SIZE}",
                         ),
                     ],
                     "responses": {
                         "200": _json("#/components/schemas/GroupPage", "One page of groups"),
                         "400": _json("#/components/schemas/Error", "Invalid parameters, named in `errors`"),
+                        "405": _NOT_ALLOWED,
                     },
                 }
             },
@@ -176,10 +223,13 @@ def openapi_document(server_url: str) -> dict:
                 "get": {
                     "operationId": "getGroup",
                     "summary": "One group",
-                    "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "parameters": [
+                        {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 120}}
+                    ],
                     "responses": {
                         "200": _json("#/components/schemas/GroupDetail", "The group"),
                         "404": _json("#/components/schemas/Error", "No public group with this slug"),
+                        "405": _NOT_ALLOWED,
                     },
                 }
             },

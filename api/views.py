@@ -1,6 +1,9 @@
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
 
 from api.openapi import openapi_document
 from api.serializers import group_json, theme_json
@@ -15,12 +18,34 @@ def _error(status: int, code: str, message: str, errors: dict | None = None) -> 
     return JsonResponse(body, status=status)
 
 
-@require_GET
+ALLOWED_METHODS = ("GET", "HEAD")
+
+
+def api_view(view: Callable) -> Callable:
+    """A read-only API endpoint: GET and HEAD, and a JSON 405 for every other method.
+
+    Exempt from CSRF: the API never changes state and reads no session, so there is
+    nothing to forge, and a client's POST gets the API's 405 instead of Django's HTML 403.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        if request.method not in ALLOWED_METHODS:
+            response = _error(405, "method_not_allowed", _("Questo indirizzo accetta solo richieste GET e HEAD."))
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@api_view
 def themes(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": [theme_json(theme) for theme in Theme.objects.all()]})
 
 
-@require_GET
+@api_view
 def groups(request: HttpRequest) -> JsonResponse:
     form = GroupSearchForm(request.GET)
     if not form.is_valid():
@@ -46,7 +71,7 @@ def groups(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@api_view
 def group_detail(request: HttpRequest, slug: str) -> JsonResponse:
     if not slug.isascii() or not slug.isprintable() or len(slug) > 120:
         # PostgreSQL refuses NUL bytes in text: such a slug names no group, it is not an error.
@@ -64,6 +89,6 @@ def group_detail(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse(group_json(group, request, detail=True))
 
 
-@require_GET
+@api_view
 def openapi(request: HttpRequest) -> JsonResponse:
     return JsonResponse(openapi_document(request.build_absolute_uri("/api/v1")))

@@ -6,6 +6,7 @@ Requests to the API get a JSON body instead of a page.
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 
 from privacy.audit import audit_refused_page
 
@@ -47,3 +48,13 @@ def server_error(request):
         _("Qualcosa non ha funzionato"),
         _("È un problema nostro. Riprova tra qualche minuto."),
     )
+
+
+def csrf_failure(request, reason=""):
+    # The API's views are exempt; this keeps any future /api/ address speaking JSON too.
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": "forbidden", "detail": _("Richiesta rifiutata: manca il token di sicurezza (CSRF).")},
+            status=403,
+        )
+    return django_csrf_failure(request, reason=reason)

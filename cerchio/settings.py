@@ -43,6 +43,7 @@ elif not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "cerchio.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -277,7 +278,21 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line": {"()": "lib.log.OneLine"}},
+    "formatters": {"one_line": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "one_line": {"class": "logging.StreamHandler", "filters": ["one_line"], "formatter": "one_line"},
+    },
+    "loggers": {
+        # Every request with a wrong Host header: one line with the host, no traceback.
+        "django.security.DisallowedHost": {
+            "handlers": ["one_line"],
+            "filters": ["one_line"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 

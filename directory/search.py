@@ -23,6 +23,7 @@ NEXT_MEETINGS = 6
 
 _TRUE = {"true", "1", "on", "yes"}
 _FALSE = {"false", "0", "off", "no"}
+BOOLEAN_WORDS = sorted(_TRUE | _FALSE)  # the values `open` accepts, for the API document
 
 
 class GroupSearchForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from directory.calendar import group_calendar
 from directory.search import DEFAULT_RADIUS_KM, GroupSearchForm, attach_next_meetings, search_groups
@@ -28,14 +28,14 @@ def public_group_or_404(slug: str) -> Group:
     )
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     themes = Theme.objects.filter(groups__in=Group.objects.public()).distinct()
     themes = sorted(themes, key=lambda theme: fold(theme.name))
     return render(request, "directory/home.html", {**_search_context(GroupSearchForm()), "themes": themes})
 
 
-@require_GET
+@require_safe
 def group_list(request: HttpRequest) -> HttpResponse:
     form = GroupSearchForm(request.GET)
     results = search_groups(form.cleaned_data) if form.is_valid() else None
@@ -50,7 +50,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = public_group_or_404(slug)
     attach_next_meetings([group])
@@ -60,7 +60,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "directory/group_detail.html", {"group": group, "calendar_webcal": calendar_webcal})
 
 
-@require_GET
+@require_safe
 def group_calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
     group = public_group_or_404(slug)
     body = group_calendar(group, page_url=request.build_absolute_uri(group.get_absolute_url()))

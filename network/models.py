@@ -80,6 +80,7 @@ class Venue(models.Model):
     longitude = models.FloatField(_("longitudine"))
     step_free = models.BooleanField(_("accesso senza gradini"), default=False)
     transport_notes = models.CharField(_("come arrivare con i mezzi pubblici"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # two people editing at once: the second is told
 
     class Meta:
         verbose_name = _("sede")
@@ -307,6 +308,7 @@ class Schedule(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("durata (minuti)"), default=120)
     timezone = models.CharField(_("fuso orario"), max_length=60, default=settings.CERCHIO_DEFAULT_TIMEZONE)
     ends_on = models.DateField(_("fino al"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScheduleQuerySet.as_manager()
 

@@ -48,6 +48,18 @@ class Refused(ValidationError):
     """A service refused an action; the message says why, in the user's language."""
 
 
+def _refuse_if_changed(obj, expected_updated_at: datetime | None, message) -> None:
+    """Refuse an edit made on a page loaded before someone else saved the same object.
+
+    Locks the row until the transaction ends, so two saves cannot both pass the check.
+    """
+    if expected_updated_at is None:
+        return
+    current = type(obj).objects.select_for_update().filter(pk=obj.pk).values_list("updated_at", flat=True).first()
+    if current != expected_updated_at:
+        raise Refused(message)
+
+
 # --- Meetings: one row per occurrence, kept in place ----------------------------
 
 
@@ -346,11 +358,22 @@ def venue_create(*, association: Association, by, **fields) -> Venue:
 
 
 @transaction.atomic
-def venue_update(*, venue: Venue, by, **changes) -> Venue:
-    """Edit or move a venue: the groups meeting there are found at the new place at once."""
+def venue_update(*, venue: Venue, by, expected_updated_at: datetime | None = None, **changes) -> Venue:
+    """Edit or move a venue: the groups meeting there are found at the new place at once.
+
+    With `expected_updated_at` (when the editor loaded the venue), a venue saved since is refused.
+    """
     unknown = set(changes) - VENUE_FIELDS
     if unknown:
         raise TypeError(f"unknown venue fields: {sorted(unknown)}")
+    _refuse_if_changed(
+        venue,
+        expected_updated_at,
+        _(
+            "Qualcun altro ha modificato questa sede nel frattempo: ricarica la pagina per vedere "
+            "la versione attuale, poi rifai le tue modifiche."
+        ),
+    )
     changed = _assign(venue, changes)
     if changed:
         venue.save()
@@ -427,11 +450,29 @@ def group_create(
 
 
 @transaction.atomic
-def group_update(*, group: Group, by, themes: Iterable[Theme] | None = None, **changes) -> Group:
-    """Edit a group's description, venue, audience, newcomers…; lifecycle goes through group_set_status."""
+def group_update(
+    *,
+    group: Group,
+    by,
+    themes: Iterable[Theme] | None = None,
+    expected_updated_at: datetime | None = None,
+    **changes,
+) -> Group:
+    """Edit a group's description, venue, audience, newcomers…; lifecycle goes through group_set_status.
+
+    With `expected_updated_at` (when the editor loaded the group), a group saved since is refused.
+    """
     unknown = set(changes) - GROUP_FIELDS
     if unknown:
         raise TypeError(f"unknown group fields: {sorted(unknown)}")
+    _refuse_if_changed(
+        group,
+        expected_updated_at,
+        _(
+            "Qualcun altro ha modificato questo gruppo nel frattempo: ricarica la pagina per vedere "
+            "la versione attuale, poi rifai le tue modifiche."
+        ),
+    )
     if "venue" in changes:
         _check_venue(group, changes["venue"])
     if changes.get("parent") is not None and (
@@ -472,7 +513,7 @@ def group_set_status(*, group: Group, status: str, by) -> Group:
         today = timezone.localdate()
         for schedule in group.schedules.current(today):
             schedule.ends_on = today - timedelta(days=1)
-            schedule.save(update_fields=["ends_on"])
+            schedule.save(update_fields=["ends_on", "updated_at"])
         group_sync_meetings(group=group)
     activity_record(actor=by, action="group.status", target=group, group=group, payload={"from": old, "to": status})
     return group
@@ -582,7 +623,14 @@ def _carry_over_changes(*, source: Schedule, target: Schedule, first_day: date, 
 
 @transaction.atomic
 def schedule_change(
-    *, schedule: Schedule, rrule: str, start_time: time, duration_minutes: int, by, starts_on: date | None = None
+    *,
+    schedule: Schedule,
+    rrule: str,
+    start_time: time,
+    duration_minutes: int,
+    by,
+    starts_on: date | None = None,
+    expected_updated_at: datetime | None = None,
 ) -> Schedule:
     """Change a group's rhythm, time or duration, from today or from a later date.
 
@@ -594,7 +642,16 @@ def schedule_change(
     Changes already decided for dates after the split (a cancellation, a move) carry
     over when the new rhythm has that date; the others are dropped and listed in the
     activity log.
+    With `expected_updated_at`, a schedule changed since the editor loaded it is refused.
     """
+    _refuse_if_changed(
+        schedule,
+        expected_updated_at,
+        _(
+            "Qualcun altro ha modificato il ritmo di questo gruppo nel frattempo: ricarica la pagina per "
+            "vedere la versione attuale, poi rifai le tue modifiche."
+        ),
+    )
     today = timezone.localdate()
     if starts_on is not None and starts_on < today:
         raise Refused(_("Scegli oggi o una data futura."))
@@ -620,7 +677,7 @@ def schedule_change(
     if schedule.starts_on < first_day and (rrule != schedule.rrule or first_day > today):
         # In force before the change: split, so what was held or announced keeps its rule.
         schedule.ends_on = first_day - timedelta(days=1)
-        schedule.save(update_fields=["ends_on"])
+        schedule.save(update_fields=["ends_on", "updated_at"])
         result = Schedule.objects.create(
             group=group,
             rrule=rrule,
@@ -656,7 +713,7 @@ def schedule_end(*, schedule: Schedule, ends_on: date, by) -> Schedule:
         activity_record(actor=by, action="schedule.delete", group=group, payload={"schedule": pk})
         return schedule
     schedule.ends_on = max(ends_on, timezone.localdate() - timedelta(days=1))
-    schedule.save(update_fields=["ends_on"])
+    schedule.save(update_fields=["ends_on", "updated_at"])
     group_sync_meetings(group=group)
     activity_record(
         actor=by, action="schedule.end", target=schedule, group=group, payload={"to": schedule.ends_on.isoformat()}

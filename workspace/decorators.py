@@ -18,8 +18,11 @@ def workspace_view(cap: Cap | None = None, *, methods: tuple[str, ...] = ("GET",
     answer 404 through `workspace.scoping`.
     """
 
+    # HEAD works wherever GET does (link checkers, monitors); it runs the GET branch.
+    allowed = [*methods, "HEAD"] if "GET" in methods and "HEAD" not in methods else list(methods)
+
     def decorate(view: Callable) -> Callable:
-        @require_http_methods(list(methods))
+        @require_http_methods(allowed)
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:

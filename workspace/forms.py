@@ -4,7 +4,7 @@ Forms validate what was typed; the services decide and refuse with a reason, and
 views show that reason on the form (`add_refusal`).
 """
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -34,6 +34,35 @@ def add_refusal(form: forms.Form, error: ValidationError) -> None:
     """Show a service's refusal on the form, keeping everything that was typed."""
     for message in error.messages:
         form.add_error(None, message)
+
+
+class SeenVersionMixin:
+    """Carries the edited object's `updated_at` through the page, as a hidden field.
+
+    The service compares it with the stored one and refuses the save if someone else
+    saved in between; the refused form keeps the value it was loaded with, so only a
+    reload (which shows the other person's changes) lets the edit through.
+    """
+
+    def __init__(self, *args, version: datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if version is None and instance is not None and instance.pk:
+            version = instance.updated_at
+        self.fields["seen_version"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.fields["seen_version"].initial = version.isoformat() if version else ""
+        self.expected_updated_at: datetime | None = None
+
+    def clean(self):
+        data = super().clean()
+        seen = (data.pop("seen_version", "") or "").strip()
+        if seen:
+            try:
+                self.expected_updated_at = datetime.fromisoformat(seen)
+            except ValueError:
+                # A mangled value matches no version: the save is refused, never forced through.
+                self.expected_updated_at = datetime.min.replace(tzinfo=UTC)
+        return data
 
 
 class DateInput(forms.DateInput):
@@ -98,7 +127,7 @@ PATTERN_CHOICES = [
 ]
 
 
-class RhythmForm(forms.Form):
+class RhythmForm(SeenVersionMixin, forms.Form):
     """The facilitator picks a rhythm in words; the form writes the rule, which nobody sees."""
 
     pattern = forms.ChoiceField(label=_("Ogni quanto"), choices=PATTERN_CHOICES, widget=forms.RadioSelect)
@@ -180,7 +209,7 @@ class RhythmForm(forms.Form):
         return data
 
 
-class GroupDayToDayForm(forms.ModelForm):
+class GroupDayToDayForm(SeenVersionMixin, forms.ModelForm):
     """What a facilitator keeps up to date."""
 
     class Meta:
@@ -195,7 +224,7 @@ class GroupDayToDayForm(forms.ModelForm):
         }
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(SeenVersionMixin, forms.ModelForm):
     """Everything a coordinator sets about a group (its lifecycle has its own page)."""
 
     themes = forms.ModelMultipleChoiceField(
@@ -329,7 +358,7 @@ class GroupStatusForm(forms.Form):
     confirm = forms.BooleanField(required=False)
 
 
-class VenueForm(forms.ModelForm):
+class VenueForm(SeenVersionMixin, forms.ModelForm):
     """A venue; the coordinates can be filled from the comune (the "Trova le coordinate" button)."""
 
     class Meta:

@@ -1,5 +1,6 @@
 """The JSON API: its OpenAPI document, its responses against that document, and its errors."""
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -120,8 +121,79 @@ def test_page_size_is_capped_and_paging_works(client):
     assert (body["count"], body["pages"], body["page"], len(body["results"])) == (3, 2, 2, 1)
 
 
-def test_only_get_is_allowed(client):
-    assert client.post("/api/v1/groups").status_code == 405
+API_URLS = ["/api/v1/openapi.json", "/api/v1/themes", "/api/v1/groups", "/api/v1/groups/uno"]
+
+
+@pytest.mark.parametrize("url", API_URLS)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_other_methods_get_a_json_405_with_allow(client, spec, url, method):
+    make_group(slug="uno", today=TODAY)
+    response = getattr(client, method)(url, data="{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD"
+    assert_matches(spec, "Error", response.json())
+    assert response.json()["error"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("url", API_URLS)
+def test_a_post_without_csrf_token_still_gets_the_json_405(url):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(url)
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
+
+
+def test_a_csrf_failure_under_the_api_is_json(rf):
+    from cerchio.errors import csrf_failure
+
+    response = csrf_failure(rf.post("/api/v1/future"), reason="CSRF cookie not set.")
+    assert response.status_code == 403
+    assert json.loads(response.content)["error"] == "forbidden"
+    page = csrf_failure(rf.post("/it/groups/"), reason="CSRF cookie not set.")
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("url", API_URLS)
+def test_head_works_like_get_without_a_body(client, url):
+    make_group(slug="uno", today=TODAY)
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Content-Type"] == "application/json"
+
+
+def test_every_documented_response_code_is_one_the_api_gives(spec):
+    groups = spec["paths"]["/groups"]["get"]["responses"]
+    detail = spec["paths"]["/groups/{slug}"]["get"]["responses"]
+    assert {"200", "400", "405"} <= set(groups)
+    assert {"200", "404", "405"} <= set(detail)
+
+
+@pytest.mark.parametrize(
+    ("name", "too_far"),
+    [("q", "q=" + "a" * 201), ("theme", "theme=" + "a" * 81), ("place", "place=" + "a" * 101)],
+)
+def test_documented_max_lengths_are_the_enforced_ones(client, spec, name, too_far):
+    schema = next(p for p in spec["paths"]["/groups"]["get"]["parameters"] if p["name"] == name)["schema"]
+    assert schema["maxLength"] == len(too_far.split("=", 1)[1]) - 1
+    response = client.get(f"/api/v1/groups?{too_far}")
+    assert response.status_code == 400 and name in response.json()["errors"]
+
+
+def test_documented_ranges_and_enums_are_the_enforced_ones(client, spec):
+    params = {p["name"]: p["schema"] for p in spec["paths"]["/groups"]["get"]["parameters"]}
+    assert (params["page"]["minimum"], params["page"]["maximum"]) == (1, 10_000)
+    assert client.get(f"/api/v1/groups?page={params['page']['maximum']}").status_code == 200
+    assert client.get(f"/api/v1/groups?page={params['page']['maximum'] + 1}").status_code == 400
+    assert (params["lat"]["minimum"], params["lat"]["maximum"]) == (-90, 90)
+    assert client.get("/api/v1/groups?lat=90.5&lon=11").status_code == 400
+    for word in params["open"]["enum"]:
+        assert client.get(f"/api/v1/groups?open={word}").status_code == 200
+    assert client.get("/api/v1/groups?open=maybe").status_code == 400
+    for value in params["weekday"]["enum"]:
+        assert client.get(f"/api/v1/groups?weekday={value}").status_code == 200
 
 
 def test_radius_is_capped_at_the_documented_maximum(client, spec):

@@ -351,3 +351,25 @@ def test_every_url_has_a_row():
         if name != ADMIN_OBJECT_REDIRECT and name not in admin_pages and name not in MATRIX and name not in WORKSPACE
     ]
     assert not missing, f"add rows to the permission matrix for: {sorted(set(missing))}"
+
+
+def test_head_answers_like_get_on_every_page(client, request, world):
+    """HEAD works wherever GET does (link checkers, uptime monitors), with the same status and no body."""
+    pages = []
+    for name, (kwargs, statuses) in MATRIX.items():
+        if 200 in statuses:
+            kwargs = {k: (world["slug"] if v == "pubblico" else v) for k, v in kwargs.items()}
+            if name == "admin:auth_user_password_change":
+                kwargs = {"id": request.getfixturevalue("participant").pk}
+            pages.append((url_for(name, kwargs), PERSONAS[statuses.index(200)]))
+    for name, (keys, methods) in WORKSPACE.items():
+        if 200 in methods.get("GET", []):
+            pages.append((reverse(name, kwargs=_workspace_kwargs(keys, world)), PERSONAS[methods["GET"].index(200)]))
+    assert len(pages) > 40
+    wrong = []
+    for url, persona in pages:
+        status_for(client, request, persona, url)  # signs the persona in
+        response = client.head(url)
+        if response.status_code != 200 or response.content:
+            wrong.append((url, persona, response.status_code))
+    assert not wrong, f"HEAD differs from GET on: {wrong}"

@@ -269,6 +269,8 @@ def _locate(request: HttpRequest, form_class, *, instance=None):
     fields = form_class.Meta.fields
     initial = {name: data.get(name) for name in fields if name in data}
     initial["step_free"] = bool(data.get("step_free"))
+    if data.get("seen_version"):
+        initial["seen_version"] = data["seen_version"]  # the version the page was loaded with, not now's
     return form_class(initial=initial, instance=instance)
 
 
@@ -309,7 +311,9 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             fresh = Venue.objects.get(pk=venue.pk)  # the form has already written onto `venue`
             try:
-                services.venue_update(venue=fresh, by=request.user, **form.cleaned_data)
+                services.venue_update(
+                    venue=fresh, by=request.user, expected_updated_at=form.expected_updated_at, **form.cleaned_data
+                )
             except ValidationError as error:
                 add_refusal(form, error)
             else:

@@ -62,7 +62,9 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
         themes = form.cleaned_data["themes"] if full else None
         fresh = type(group).objects.get(pk=group.pk)  # the form has already written onto `group`
         try:
-            services.group_update(group=fresh, by=request.user, themes=themes, **fields)
+            services.group_update(
+                group=fresh, by=request.user, themes=themes, expected_updated_at=form.expected_updated_at, **fields
+            )
         except ValidationError as error:
             add_refusal(form, error)
         else:
@@ -76,7 +78,11 @@ def group_rhythm(request: HttpRequest, slug: str) -> HttpResponse:
     group = group_for(request, slug, Cap.GROUP_MANAGE_MEETINGS)
     schedules = list(group.schedules.current().order_by("start_time"))
     schedule = schedules[0] if schedules else None
-    form = RhythmForm(request.POST if request.method == "POST" else None, initial=RhythmForm.initial_for(schedule))
+    form = RhythmForm(
+        request.POST if request.method == "POST" else None,
+        initial=RhythmForm.initial_for(schedule),
+        version=schedule.updated_at if schedule else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -97,6 +103,7 @@ def group_rhythm(request: HttpRequest, slug: str) -> HttpResponse:
                     duration_minutes=data["duration_minutes"],
                     starts_on=data["starts_on"],
                     by=request.user,
+                    expected_updated_at=form.expected_updated_at,
                 )
         except ValidationError as error:
             add_refusal(form, error)
