@@ -21,4 +21,6 @@ class AccountsConfig(AppConfig):
             template="account_mail",
             build_context=messages.account_mail_context,
             sample_context={"sealed": ""},
+            # Reset and confirmation links: once delivered, nothing of them stays behind.
+            forget_when_sent=True,
         )

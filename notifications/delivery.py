@@ -99,7 +99,8 @@ def deliver_one(pk: int, *, worker_id: str, now: datetime | None = None) -> str 
             )
         logger.warning("Outbox message %s (%s) not sent: %s", pk, message.kind, _short_error(error))
         return status
-    _finish(pk, worker_id=worker_id, status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    forget = {"context": {}} if kind.forget_when_sent else {}
+    _finish(pk, worker_id=worker_id, status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", **forget)
     return OutboxStatus.SENT
 
 

@@ -33,6 +33,8 @@ class MessageKind:
     build_context: "Callable[[OutboxMessage], dict] | None" = None
     # Context used by the test that renders every kind (ids and plain values, like the real one).
     sample_context: dict | None = None
+    # The context is emptied once the message is sent (it carries a one-time link, even if encrypted).
+    forget_when_sent: bool = False
 
 
 KINDS: dict[str, MessageKind] = {}
@@ -45,9 +47,10 @@ def register_kind(
     still_wanted: "Callable[[OutboxMessage], bool] | None" = None,
     build_context: "Callable[[OutboxMessage], dict] | None" = None,
     sample_context: dict | None = None,
+    forget_when_sent: bool = False,
 ) -> MessageKind:
     """Declare a kind of message. Registering the same name twice with other values is an error."""
-    kind = MessageKind(name, template, still_wanted, build_context, sample_context)
+    kind = MessageKind(name, template, still_wanted, build_context, sample_context, forget_when_sent)
     if name in KINDS and KINDS[name] != kind:
         raise ValueError(f"Message kind {name!r} is already registered")
     KINDS[name] = kind

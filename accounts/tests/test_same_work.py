@@ -70,3 +70,16 @@ def test_an_existing_and_a_new_address_take_the_same_code_path(participant, case
     assert existing["queries"].keys() <= new["queries"].keys() | {"UPDATE"}
     total = sum(existing["queries"].values()), sum(new["queries"].values())
     assert abs(total[0] - total[1]) <= 12, (existing, new)
+
+
+def test_a_sent_reset_mail_leaves_nothing_of_its_link_in_the_outbox(client, participant, mailoutbox):
+    from notifications.delivery import deliver_due
+    from notifications.models import OutboxMessage
+
+    client.post("/it/accounts/password/reset/", {"email": "lupo.solitario@example.org"})
+    waiting = OutboxMessage.objects.get(kind="account_mail")
+    assert waiting.context["sealed"]
+    deliver_due(worker_id="test")
+    assert "/password/reset/key/" in mailoutbox[-1].body
+    waiting.refresh_from_db()
+    assert waiting.status == "sent" and waiting.context == {}
