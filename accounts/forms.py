@@ -2,6 +2,7 @@ import re
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
@@ -41,6 +42,14 @@ class SignupForm(AllauthSignupForm):
         except IntegrityError:
             self.account_already_exists = True
             return super().try_save(request)
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if not throttle.reset_allowed(context.request, email):
+            raise get_account_adapter().validation_error("too_many_login_attempts")
+        return email
 
 
 class MFAAuthenticateForm(AllauthMFAAuthenticateForm):

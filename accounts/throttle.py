@@ -52,3 +52,9 @@ def second_factor_allowed(request: HttpRequest, user) -> bool:
 
 def second_factor_failed(request: HttpRequest, user) -> None:
     ratelimit.consume(request, action="mfa_failed", key=_mfa_key(user, request))
+
+
+def reset_allowed(request: HttpRequest, address: str) -> bool:
+    """A password reset for this address from this client: counted per (address, client), so a
+    stranger asking for someone's reset never stops that person from asking for their own."""
+    return ratelimit.consume(request, action="reset_password_pair", key=_pair(address, request))

@@ -223,7 +223,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+}
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # after a reset the person signs in again, MFA included
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -242,7 +246,10 @@ ACCOUNT_RATE_LIMITS = {
     # Wrong second-factor codes for one account from one client.
     "mfa_failed": "5/5m/key",
     "login": "30/m/ip",
-    "reset_password": "20/m/ip,3/5m/key",
+    # Per client, and per (address, client) in accounts.forms.ResetPasswordForm: a stranger's
+    # requests never use up the owner's own.
+    "reset_password": "20/m/ip",
+    "reset_password_pair": "3/5m/key",
     "signup": "10/m/ip",
 }
 MFA_FORMS = {"authenticate": "accounts.forms.MFAAuthenticateForm"}

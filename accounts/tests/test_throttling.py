@@ -139,3 +139,20 @@ def test_the_second_factor_step_has_its_own_limit_per_account_and_client(db):
     response = victim.post(mfa_url, {"code": totp_code(secret)})
     assert response.status_code == 302
     assert _signed_in(victim)
+
+
+def test_a_stranger_asking_for_someones_reset_never_uses_up_the_owners_own(participant, mailoutbox):
+    from django.test import Client
+
+    from notifications.delivery import deliver_due
+
+    stranger = Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(6):
+        stranger.post("/it/accounts/password/reset/", {"email": "lupo.solitario@example.org"})
+    owner = Client(REMOTE_ADDR="203.0.113.20")
+    response = owner.post("/it/accounts/password/reset/", {"email": "lupo.solitario@example.org"})
+    assert response.status_code == 302
+    deliver_due(worker_id="test")
+    assert len(mailoutbox) == 4  # three from the stranger's client, then the owner's own
+    refused = stranger.post("/it/accounts/password/reset/", {"email": "lupo.solitario@example.org"})
+    assert refused.status_code in (200, 429)
