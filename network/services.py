@@ -953,7 +953,8 @@ def invitation_accept(*, token: str, user=None, password: str | None = None, nic
     from accounts.services import account_create
 
     invitation = _check_open(
-        Invitation.objects.select_for_update()
+        # Only the invitation's row is locked (the group is an outer join PostgreSQL cannot lock).
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("association", "group")
         .filter(token_hash=_token_hash(token))
         .first()
