@@ -116,6 +116,14 @@ def intake_operator(association_x):
 
 
 @pytest.fixture
+def referrer_x(association_x):
+    """A referring professional (a social worker, a clinic) known to association X."""
+    user = _user("servizio.x@example.org")
+    AssociationMembership.objects.create(user=user, association=association_x, role=AssociationRole.REFERRER)
+    return user
+
+
+@pytest.fixture
 def participant(group_a):
     """A pseudonymous participant: an e-mail and a nickname, nothing else."""
     user = _user("lupo.solitario@example.org")

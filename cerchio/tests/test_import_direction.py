@@ -1,7 +1,8 @@
 """The apps import one another in one direction only.
 
-lib ← privacy ← notifications ← accounts ← network ← directory ← workspace / api:
-an app imports only from apps to its left (plus Django and third-party packages).
+lib ← privacy ← notifications ← accounts ← network ← directory ← intake, following
+← founding ← companion ← workspace / api: an app imports only from apps to its left
+(plus Django and third-party packages); apps of one rank do not import each other.
 `cerchio` (settings, urls) may import anything. Tests and migrations do not count;
 management commands count as their app.
 """
@@ -10,7 +11,18 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = [["lib"], ["privacy"], ["notifications"], ["accounts"], ["network"], ["directory"], ["workspace", "api"]]
+LAYERS = [
+    ["lib"],
+    ["privacy"],
+    ["notifications"],
+    ["accounts"],
+    ["network"],
+    ["directory"],
+    ["intake", "following"],
+    ["founding"],
+    ["companion"],
+    ["workspace", "api"],
+]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 APPS = [app for app in RANK if (ROOT / app).is_dir()]
 

@@ -34,6 +34,7 @@ PERSONAS = [
     "coordinator_x",
     "coordinator_y",
     "site_admin",
+    "referrer_x",
 ]
 ALL = lambda status: [status] * len(PERSONAS)  # noqa: E731
 
@@ -45,31 +46,31 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
     "api:groups": ({}, ALL(200)),
     "api:group": ({"slug": "pubblico"}, ALL(200)),
     "calendar": ({"slug": "pubblico"}, ALL(200)),
-    "admin:index": ({}, [302, 302, 302, 302, 302, 302, 302, 200]),
-    "admin:login": ({}, [302, 403, 200, 200, 200, 200, 200, 302]),
-    "admin:logout": ({}, [302, 302, 302, 302, 302, 302, 302, 405]),
-    "admin:password_change": ({}, [302, 302, 302, 302, 302, 302, 302, 200]),
-    "admin:password_change_done": ({}, [302, 302, 302, 302, 302, 302, 302, 200]),
-    "admin:autocomplete": ({}, [302, 302, 302, 302, 302, 302, 302, 403]),
-    "admin:jsi18n": ({}, [302, 302, 302, 302, 302, 302, 302, 200]),
-    "admin:view_on_site": ({"content_type_id": 1, "object_id": 1}, [302, 302, 302, 302, 302, 302, 302, 404]),
-    "admin:app_list": ({"app_label": "network"}, [302, 302, 302, 302, 302, 302, 302, 200]),
-    "(?P<url>.*)$": ({}, [302, 302, 302, 302, 302, 302, 302, 404]),
-    "admin:auth_user_password_change": ({"id": 1}, [302, 302, 302, 302, 302, 302, 302, 200]),
-    "accounts:home": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
-    "accounts:my_data": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
-    "accounts:my_data_export": ({}, [302, 302, 302, 302, 302, 302, 302, 302]),
-    "accounts:my_data_erase": ({}, [302, 302, 302, 302, 302, 302, 302, 302]),
+    "admin:index": ({}, [302, 302, 302, 302, 302, 302, 302, 200, 302]),
+    "admin:login": ({}, [302, 403, 200, 200, 200, 200, 200, 302, 403]),
+    "admin:logout": ({}, [302, 302, 302, 302, 302, 302, 302, 405, 302]),
+    "admin:password_change": ({}, [302, 302, 302, 302, 302, 302, 302, 200, 302]),
+    "admin:password_change_done": ({}, [302, 302, 302, 302, 302, 302, 302, 200, 302]),
+    "admin:autocomplete": ({}, [302, 302, 302, 302, 302, 302, 302, 403, 302]),
+    "admin:jsi18n": ({}, [302, 302, 302, 302, 302, 302, 302, 200, 302]),
+    "admin:view_on_site": ({"content_type_id": 1, "object_id": 1}, [302, 302, 302, 302, 302, 302, 302, 404, 302]),
+    "admin:app_list": ({"app_label": "network"}, [302, 302, 302, 302, 302, 302, 302, 200, 302]),
+    "(?P<url>.*)$": ({}, [302, 302, 302, 302, 302, 302, 302, 404, 302]),
+    "admin:auth_user_password_change": ({"id": 1}, [302, 302, 302, 302, 302, 302, 302, 200, 302]),
+    "accounts:home": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
+    "accounts:my_data": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
+    "accounts:my_data_export": ({}, [302, 302, 302, 302, 302, 302, 302, 302, 302]),
+    "accounts:my_data_erase": ({}, [302, 302, 302, 302, 302, 302, 302, 302, 302]),
     "accounts:subject_request": ({}, ALL(200)),
     "accounts:subject_act": ({"action": "export", "token": "not-signed"}, ALL(400)),
-    "account_login": ({}, [200, 302, 302, 302, 302, 302, 302, 302]),
-    "account_logout": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "account_login": ({}, [200, 302, 302, 302, 302, 302, 302, 302, 302]),
+    "account_logout": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
     "account_inactive": ({}, ALL(200)),
-    "account_signup": ({}, [200, 302, 302, 302, 302, 302, 302, 302]),
-    "account_reauthenticate": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
-    "account_email": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "account_signup": ({}, [200, 302, 302, 302, 302, 302, 302, 302, 302]),
+    "account_reauthenticate": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
+    "account_email": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
     "account_email_verification_sent": ({}, ALL(200)),
-    "account_change_password": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "account_change_password": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
     "account_set_password": ({}, ALL(302)),
     "account_reset_password": ({}, ALL(200)),
     "account_confirm_login_code": ({}, ALL(302)),
@@ -77,20 +78,20 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
     "account_reset_password_from_key_done": ({}, ALL(200)),
     "account_reset_password_from_key": ({"uidb36": "1", "key": "set-password"}, ALL(200)),
     "account_reset_password_done": ({}, ALL(200)),
-    "mfa_index": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "mfa_index": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
     "mfa_authenticate": ({}, ALL(302)),
-    "mfa_reauthenticate": ({}, [302, 302, 302, 302, 200, 200, 200, 200]),
+    "mfa_reauthenticate": ({}, [302, 302, 302, 302, 200, 200, 200, 200, 302]),
     "mfa_activate_totp": ({}, ALL(302)),
-    "mfa_deactivate_totp": ({}, [302, 404, 404, 404, 302, 302, 302, 302]),
-    "mfa_view_recovery_codes": ({}, [302, 404, 404, 404, 404, 404, 404, 404]),
+    "mfa_deactivate_totp": ({}, [302, 404, 404, 404, 302, 302, 302, 302, 404]),
+    "mfa_view_recovery_codes": ({}, [302, 404, 404, 404, 404, 404, 404, 404, 404]),
     "mfa_generate_recovery_codes": ({}, ALL(302)),
-    "mfa_download_recovery_codes": ({}, [302, 404, 404, 404, 404, 404, 404, 404]),
-    "mfa_list_webauthn": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "mfa_download_recovery_codes": ({}, [302, 404, 404, 404, 404, 404, 404, 404, 404]),
+    "mfa_list_webauthn": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
     "mfa_add_webauthn": ({}, ALL(302)),
     "mfa_reauthenticate_webauthn": ({}, ALL(302)),
     "mfa_remove_webauthn": ({"pk": 999999}, ALL(302)),
     "mfa_edit_webauthn": ({"pk": 999999}, ALL(302)),
-    "usersessions_list": ({}, [302, 200, 200, 200, 200, 200, 200, 200]),
+    "usersessions_list": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
     "directory:home": ({}, ALL(200)),
     "directory:groups": ({}, ALL(200)),
     "directory:group": ({"slug": "pubblico"}, ALL(200)),
@@ -98,35 +99,35 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
 
 # Workspace: url name → (kwargs keys from the world, {method: statuses in the order of PERSONAS}).
 # POSTs carry the data in WORKSPACE_POST_DATA (or none): an allowed POST acts and redirects (302).
-A_GROUP = [302, 403, 200, 404, 200, 200, 404, 200]  # see group A: its facilitator, X's staff, the site admin
-MANAGE_A = [302, 403, 200, 404, 403, 200, 404, 200]  # manage group A's meetings (intake may only look)
-MANAGE_A_POST = [302, 403, 302, 404, 403, 302, 404, 302]
-ASSOCIATION = [302, 403, 403, 403, 403, 200, 200, 200]  # a coordinator's own association (Y's too)
-X_ONLY = [302, 403, 403, 403, 403, 200, 404, 200]  # an object of association X
-X_ONLY_POST = [302, 403, 403, 403, 403, 302, 404, 302]
-X_ONLY_REFUSED = [302, 403, 403, 403, 403, 400, 404, 400]  # a status change the rules refuse
+A_GROUP = [302, 403, 200, 404, 200, 200, 404, 200, 403]  # see group A: its facilitator, X's staff, the site admin
+MANAGE_A = [302, 403, 200, 404, 403, 200, 404, 200, 403]  # manage group A's meetings (intake may only look)
+MANAGE_A_POST = [302, 403, 302, 404, 403, 302, 404, 302, 403]
+ASSOCIATION = [302, 403, 403, 403, 403, 200, 200, 200, 403]  # a coordinator's own association (Y's too)
+X_ONLY = [302, 403, 403, 403, 403, 200, 404, 200, 403]  # an object of association X
+X_ONLY_POST = [302, 403, 403, 403, 403, 302, 404, 302, 403]
+X_ONLY_REFUSED = [302, 403, 403, 403, 403, 400, 404, 400, 403]  # a status change the rules refuse
 WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
-    "workspace:home": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200]}),
+    "workspace:home": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200, 200]}),
     "workspace:group": (("slug",), {"GET": A_GROUP, "POST": ALL(405)}),
     "workspace:group_edit": (
         ("slug",),
         # A facilitator's short form is complete; a coordinator's full form needs more fields (200, errors shown).
-        {"GET": MANAGE_A, "POST": [302, 403, 302, 404, 403, 200, 404, 200]},
+        {"GET": MANAGE_A, "POST": [302, 403, 302, 404, 403, 200, 404, 200, 403]},
     ),
     "workspace:group_rhythm": (("slug",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:group_pause": (("slug",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:pause_remove": (("slug", "pause"), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
-    "workspace:group_history": (("slug",), {"GET": [302, 403, 200, 404, 403, 200, 404, 200]}),
+    "workspace:group_history": (("slug",), {"GET": [302, 403, 200, 404, 403, 200, 404, 200, 403]}),
     "workspace:meeting": (("meeting",), {"GET": MANAGE_A}),
     "workspace:meeting_cancel": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:meeting_restore": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:meeting_move": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:meeting_venue": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     # The association's pages.
-    "workspace:groups": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200]}),
+    "workspace:groups": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200, 403]}),
     "workspace:group_new": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION}),
     "workspace:group_status": (("slug",), {"GET": X_ONLY, "POST": X_ONLY_REFUSED}),
-    "workspace:meetings": ((), {"GET": [302, 403, 403, 403, 200, 200, 200, 200]}),
+    "workspace:meetings": ((), {"GET": [302, 403, 403, 403, 200, 200, 200, 200, 403]}),
     "workspace:venues": ((), {"GET": ASSOCIATION}),
     "workspace:venue_new": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION}),
     "workspace:venue_edit": (("venue",), {"GET": X_ONLY, "POST": X_ONLY}),
@@ -135,7 +136,7 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     # The audit log: a coordinator's own association (Y's too); never the intake operator or a facilitator.
     "workspace:audit": ((), {"GET": ASSOCIATION, "POST": ALL(405)}),
     # A POST without the form's one-time token is sent back to a fresh form (no double sending).
-    "workspace:invite": ((), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 302, 302, 302]}),
+    "workspace:invite": ((), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 302, 302, 302, 403]}),
     "workspace:invitation_withdraw": (("invitation",), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:role_end": (("kind", "membership"), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:message_retry": (("message",), {"GET": ALL(405), "POST": X_ONLY_POST}),
@@ -144,7 +145,7 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     # anonymous, the page asks for a password and an empty form is refused (200).
     "workspace:join": (
         ("token",),
-        {"GET": [200, 403, 403, 403, 403, 403, 403, 403], "POST": [200, 403, 403, 403, 403, 403, 403, 403]},
+        {"GET": [200, 403, 403, 403, 403, 403, 403, 403, 403], "POST": [200, 403, 403, 403, 403, 403, 403, 403, 403]},
     ),
 }
 
