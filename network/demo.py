@@ -83,14 +83,41 @@ RHYTHMS = [
 
 DEMO_PASSWORD = "cerchio-demo"
 # Nicknames: how colleagues see each other in the workspace (never the address).
-DEMO_NICKNAMES = {"admin": "Paolo", "coordinator": "Chiara", "facilitator": "Marco", "intake": "Sara"}
+DEMO_NICKNAMES = {
+    "admin": "Paolo",
+    "coordinator": "Chiara",
+    "facilitator": "Marco",
+    "intake": "Sara",
+    "referrer": "Elena",
+}
 DEMO_USERS = [
     # (e-mail, role, what they are for)
     ("admin@demo.cerchio.it", "admin", "amministratore del sito"),
     ("coordinatrice@demo.cerchio.it", "coordinator", "coordinatrice dell'associazione"),
     ("facilitatore@demo.cerchio.it", "facilitator", "facilitatore di due gruppi"),
     ("operatore@demo.cerchio.it", "intake", "operatore dell'accoglienza"),
+    ("servizio@demo.cerchio.it", "referrer", "assistente sociale che invia persone"),
 ]
+
+# What other apps add to the demo (intake requests, followers, a group being started…):
+# each app's `demo.py` registers a step with `@demo_step(order)`; `seed_demo` the command
+# finds them with `autodiscover_modules("demo")`, so this module never imports an app
+# to its right. A step receives what `seed_demo()` returned and must be idempotent too.
+DEMO_STEPS: list[tuple[int, object]] = []
+
+
+def demo_step(order: int):
+    def register(function):
+        if all(existing is not function for _order, existing in DEMO_STEPS):
+            DEMO_STEPS.append((order, function))
+        return function
+
+    return register
+
+
+def run_demo_steps(result: dict, *, today=None) -> None:
+    for _order, step in sorted(DEMO_STEPS, key=lambda item: item[0]):
+        step(result, today=today)
 
 
 def seed_demo(*, today=None) -> dict:
@@ -257,6 +284,7 @@ def seed_demo(*, today=None) -> dict:
             users[role] = user
         grants = [(users["coordinator"], AssociationRole.COORDINATOR, {"association": association})]
         grants.append((users["intake"], AssociationRole.INTAKE, {"association": association}))
+        grants.append((users["referrer"], AssociationRole.REFERRER, {"association": association}))
         grants += [(users["facilitator"], GroupRole.FACILITATOR, {"group": group}) for group in groups[:2]]
         for user, role, scope in grants:
             model = GroupMembership if "group" in scope else AssociationMembership
