@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.places import ResolvedPlace, resolve_place
 from lib.geo import bounding_box, distance_km
-from lib.text import fold
-from network import recurrence
+from network import fulltext, recurrence
 from network.models import Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue, slots_mask
 from network.recurrence import WEEKDAY_CHOICES
 
@@ -26,6 +25,16 @@ _FALSE = {"false", "0", "off", "no"}
 BOOLEAN_WORDS = sorted(_TRUE | _FALSE)  # the values `open` accepts, for the API document
 
 
+class ManyValuesField(forms.TypedMultipleChoiceField):
+    """Several values of one parameter (`weekday=2&weekday=4`); empty ones are ignored."""
+
+    def to_python(self, value):
+        if isinstance(value, str | int):
+            value = [str(value)]  # one value given as such (a plain dict rather than a query string)
+        values = super().to_python(value)
+        return list(dict.fromkeys(each for each in values if each != ""))
+
+
 class GroupSearchForm(forms.Form):
     """Validates the directory filters; the same rules serve HTML and JSON."""
 
@@ -35,16 +44,9 @@ class GroupSearchForm(forms.Form):
     lat = forms.FloatField(label=_("Latitudine"), min_value=-90, max_value=90, required=False)
     lon = forms.FloatField(label=_("Longitudine"), min_value=-180, max_value=180, required=False)
     radius_km = forms.FloatField(label=_("Distanza massima (km)"), min_value=1, max_value=MAX_RADIUS_KM, required=False)
-    weekday = forms.TypedChoiceField(
-        label=_("Giorno"),
-        choices=[("", _("qualsiasi"))] + WEEKDAY_CHOICES,
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    part_of_day = forms.ChoiceField(
-        label=_("Momento della giornata"), choices=[("", _("qualsiasi"))] + PartOfDay.choices, required=False
-    )
+    # Several at once: "Tuesday or Thursday", "morning or evening".
+    weekday = ManyValuesField(label=_("Giorni"), choices=WEEKDAY_CHOICES, coerce=int, required=False)
+    part_of_day = ManyValuesField(label=_("Momento della giornata"), choices=PartOfDay.choices, required=False)
     format = forms.ChoiceField(label=_("Modalità"), choices=[("", _("qualsiasi"))] + Format.choices, required=False)
     audience = forms.ChoiceField(label=_("Per chi"), choices=[("", _("chiunque"))] + Audience.choices, required=False)
     open = forms.CharField(label=_("Solo gruppi che accolgono nuove persone ora"), max_length=5, required=False)
@@ -115,14 +117,14 @@ def _filtered(data: dict):
     if data.get("theme"):
         groups = groups.filter(themes=data["theme"])
     if data.get("q"):
-        for word in fold(data["q"]).split()[:8]:
-            groups = groups.filter(search_text__contains=word)
-    if data.get("part_of_day"):
-        mask = slots_mask(weekday=data.get("weekday"), part=data["part_of_day"])
+        groups = fulltext.matching(groups, data["q"])
+    weekdays, parts = data.get("weekday") or [], data.get("part_of_day") or []
+    if parts:
+        mask = slots_mask(weekdays=weekdays, parts=parts)
         groups = groups.alias(slot_match=F("meeting_slots").bitand(mask)).filter(slot_match__gt=0)
-    elif data.get("weekday"):
-        bit = recurrence.weekday_bit(data["weekday"])
-        groups = groups.alias(weekday_match=F("meeting_weekdays").bitand(bit)).filter(weekday_match=bit)
+    elif weekdays:
+        mask = sum(recurrence.weekday_bit(day) for day in weekdays)
+        groups = groups.alias(weekday_match=F("meeting_weekdays").bitand(mask)).filter(weekday_match__gt=0)
     if data.get("format"):
         groups = groups.with_format(data["format"])
     if data.get("audience"):
