@@ -40,7 +40,7 @@ class GroupSearchForm(forms.Form):
 
     q = forms.CharField(label=_("Parole"), max_length=200, required=False)
     theme = forms.CharField(label=_("Area tematica"), max_length=80, required=False)
-    place = forms.CharField(label=_("Comune o città"), max_length=100, required=False)
+    place = forms.CharField(label=_("Comune, città o CAP"), max_length=100, required=False)
     lat = forms.FloatField(label=_("Latitudine"), min_value=-90, max_value=90, required=False)
     lon = forms.FloatField(label=_("Longitudine"), min_value=-180, max_value=180, required=False)
     radius_km = forms.FloatField(label=_("Distanza massima (km)"), min_value=1, max_value=MAX_RADIUS_KM, required=False)
@@ -86,8 +86,8 @@ class GroupSearchForm(forms.Form):
                 self.add_error(
                     "place",
                     _(
-                        "Non troviamo «%(place)s». Scrivi il nome di un comune italiano, "
-                        "per esempio «Trento», oppure usa la tua posizione."
+                        "Non troviamo «%(place)s». Scrivi il nome di un comune italiano o il suo CAP, "
+                        "per esempio «Trento» o «38122», oppure usa la tua posizione."
                     )
                     % {"place": data["place"][:100]},
                 )
