@@ -28,6 +28,8 @@ BOOLEAN_WORDS = sorted(_TRUE | _FALSE)  # the values `open` accepts, for the API
 class ManyValuesField(forms.TypedMultipleChoiceField):
     """Several values of one parameter (`weekday=2&weekday=4`); empty ones are ignored."""
 
+    widget = forms.CheckboxSelectMultiple
+
     def to_python(self, value):
         if isinstance(value, str | int):
             value = [str(value)]  # one value given as such (a plain dict rather than a query string)
