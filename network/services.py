@@ -276,7 +276,7 @@ def group_refresh_search_fields(*, group: Group) -> None:
 
 @transaction.atomic
 def theme_create(*, slug: str, name_it: str, name_en: str = "", synonyms: str = "", by) -> Theme:
-    theme = Theme.objects.create(slug=slug, name_it=name_it, name_en=name_en, synonyms=_clean_synonyms(synonyms))
+    theme = Theme.objects.create(slug=slug, name_it=name_it, name_en=name_en, synonyms=clean_synonyms(synonyms))
     activity_record(actor=by, action="theme.create", target=theme, payload={"slug": slug})
     return theme
 
@@ -284,7 +284,7 @@ def theme_create(*, slug: str, name_it: str, name_en: str = "", synonyms: str = 
 MAX_SYNONYMS = 40
 
 
-def _clean_synonyms(text: str) -> str:
+def clean_synonyms(text: str) -> str:
     words = split_synonyms(text)
     if len(words) > MAX_SYNONYMS:
         raise Refused(_("Al massimo %(count)s varianti per tema.") % {"count": MAX_SYNONYMS})
@@ -296,7 +296,7 @@ def _clean_synonyms(text: str) -> str:
 @transaction.atomic
 def theme_set_synonyms(*, theme: Theme, synonyms: str, by) -> Theme:
     """Set how else people call a theme ("alcool", "ludopatia"): its groups are found by those words at once."""
-    cleaned = _clean_synonyms(synonyms)
+    cleaned = clean_synonyms(synonyms)
     if cleaned == theme.synonyms:
         return theme
     old = theme.synonyms
