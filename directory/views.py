@@ -1,6 +1,7 @@
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -26,6 +27,16 @@ ADVANCED = ["weekday", "part_of_day", "format", "audience", "q", "open"]
 SEARCH_PARAMETERS = ["theme", "place", "lat", "lon", "radius_km", *ADVANCED]
 
 
+def _options(form: GroupSearchForm, name: str, choices) -> list[tuple[str, str, bool]]:
+    """(value, label, chosen) for a filter's choices, as typed. The page draws the inputs itself:
+    Django's widget templates cost more than the whole search on a results page."""
+    if form.is_bound:
+        chosen = set(form.data.getlist(name) if hasattr(form.data, "getlist") else [form.data.get(name)])
+    else:
+        chosen = set()
+    return [(str(value), label, str(value) in chosen) for value, label in choices]
+
+
 def _search_context(form: GroupSearchForm) -> dict:
     radius = getattr(form, "cleaned_data", {}).get("radius_km")
     selected_radius = round(radius) if radius else DEFAULT_RADIUS_KM
@@ -34,6 +45,10 @@ def _search_context(form: GroupSearchForm) -> dict:
         "all_themes": sorted(Theme.objects.all(), key=lambda theme: fold(theme.name)),
         "radius_choices": sorted(set(RADIUS_CHOICES) | {selected_radius}),
         "selected_radius": selected_radius,
+        "weekday_options": _options(form, "weekday", WEEKDAY_CHOICES),
+        "part_options": _options(form, "part_of_day", PartOfDay.choices),
+        "format_options": _options(form, "format", Format.choices),
+        "audience_options": _options(form, "audience", Audience.choices),
     }
 
 
@@ -181,6 +196,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
         "filters_used": _advanced_in_use(request, form),
         # After a search the form folds into a one-line summary, so the results come first.
         "collapsed": searched and results is not None,
+        # Group links from one reverse() instead of one per card.
+        "group_link_prefix": reverse("directory:group", kwargs={"slug": "-"}).removesuffix("-/"),
     }
     if results is not None:
         context["summary"] = _summary(form.cleaned_data, results)
