@@ -118,6 +118,7 @@ ORDER BY page.distance, page.id, r.position
 def prepare_database() -> None:
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable")  # the results page keeps the network's area there
     call_command("load_places")
     started = time.monotonic()
     call_command("seed_synthetic", groups=GROUPS)
