@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import connections
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,24 +160,76 @@ def search_groups(data: dict) -> SearchResults:
         page_groups = [by_id[pk] for pk in page_ids]
     else:
         radius = None
-        next_start = (
-            Meeting.objects.filter(
-                group=OuterRef("pk"), starts_at__gte=timezone.now(), is_cancelled=False, is_scheduled=True
-            )
-            .order_by("starts_at")
-            .values("starts_at")[:1]
-        )
-        ordered = groups.annotate(next_start=Subquery(next_start)).order_by(
-            F("next_start").asc(nulls_last=True), "name", "pk"
-        )
-        total = groups.count()
-        page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
+        now = timezone.now()
+        matched = list(groups.order_by().values_list("pk", flat=True))
+        total = len(matched)
+        found = _walk_meetings(set(matched), offset + page_size, now)
+        if found is None:
+            ordered = _by_next_meeting(groups, now)
+            page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
+        else:
+            # The few groups the walk found are ranked by the database itself, as the others would be.
+            ordered = _by_next_meeting(Group.objects.filter(pk__in=found), now)
+            page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
         by_id = _load(page_ids)
         page_groups = [by_id[pk] for pk in page_ids]
     attach_next_meetings(page_groups)
     for group in page_groups:
         group.distance_km = distances.get(group.pk)
     return SearchResults(page_groups, total, page, page_size, origin, radius)
+
+
+# Many matches (a common word, a popular theme, no place): rather than finding the next
+# meeting of each of thousands of groups, walk the upcoming meetings in time order
+# (index meeting_start) until the page is full. Few matches: the per-group lookup is cheap.
+WALK_FROM_MATCHES = 1500
+WALK_CHUNK = 2000
+WALK_MAX_ROWS = 40_000
+
+
+def _by_next_meeting(groups, now):
+    next_start = (
+        Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=now, is_cancelled=False, is_scheduled=True)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return groups.annotate(next_start=Subquery(next_start)).order_by(F("next_start").asc(nulls_last=True), "name", "pk")
+
+
+def _walk_meetings(matched: set[int], need: int, now) -> set[int] | None:
+    """The `need` groups meeting soonest (and any meeting at the same moment as the last), or
+    None when walking would not pay or not decide.
+
+    A group's first upcoming meeting in time order is its next one, so these are exactly
+    the groups that ranking every group by its next meeting puts first; the walk goes on
+    past the last start so that groups meeting at that same moment can be ranked by name.
+    """
+    if len(matched) < WALK_FROM_MATCHES or need > len(matched):
+        return None
+    upcoming = Meeting.objects.filter(starts_at__gte=now, is_cancelled=False, is_scheduled=True).order_by(
+        "starts_at", "pk"
+    )
+    found: dict[int, object] = {}
+    boundary = last = None
+    seen = 0
+    while seen < WALK_MAX_ROWS:
+        chunk = upcoming
+        if last is not None:
+            chunk = chunk.filter(Q(starts_at__gt=last[0]) | Q(starts_at=last[0], pk__gt=last[1]))
+        rows = list(chunk.values_list("starts_at", "pk", "group_id")[:WALK_CHUNK])
+        for starts_at, _pk, group_id in rows:
+            if boundary is not None and starts_at > boundary:
+                return set(found)
+            if group_id in matched and group_id not in found:
+                found[group_id] = starts_at
+                if len(found) == need:
+                    boundary = starts_at
+        if len(rows) < WALK_CHUNK:
+            # The meetings ran out: complete if the page was full, else it reaches groups with none planned.
+            return set(found) if boundary is not None else None
+        seen += len(rows)
+        last = rows[-1][:2]
+    return None
 
 
 def _load(ids: list[int]) -> dict[int, Group]:

@@ -456,7 +456,11 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["schedule", "original_date"], name="one_meeting_per_occurrence"),
         ]
-        indexes = [models.Index(fields=["group", "starts_at"], name="meeting_group_start")]
+        indexes = [
+            models.Index(fields=["group", "starts_at"], name="meeting_group_start"),
+            # The directory walks upcoming meetings in time order to rank many groups at once.
+            models.Index(fields=["starts_at", "id"], name="meeting_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.group} – {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
