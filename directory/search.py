@@ -183,7 +183,8 @@ def search_groups(data: dict) -> SearchResults:
 # meeting of each of thousands of groups, walk the upcoming meetings in time order
 # (index meeting_start) until the page is full. Few matches: the per-group lookup is cheap.
 WALK_FROM_MATCHES = 1500
-WALK_CHUNK = 2000
+WALK_CHUNK = 250  # the first chunk; each next one is twice as long, up to WALK_CHUNK_MAX
+WALK_CHUNK_MAX = 8000
 WALK_MAX_ROWS = 40_000
 
 
@@ -212,11 +213,13 @@ def _walk_meetings(matched: set[int], need: int, now) -> set[int] | None:
     found: dict[int, object] = {}
     boundary = last = None
     seen = 0
+    # Rows to read for the page, if matches are spread evenly over the meetings.
+    size = max(WALK_CHUNK, min(WALK_CHUNK_MAX, 2 * need * Group.objects.count() // max(1, len(matched))))
     while seen < WALK_MAX_ROWS:
         chunk = upcoming
         if last is not None:
             chunk = chunk.filter(Q(starts_at__gt=last[0]) | Q(starts_at=last[0], pk__gt=last[1]))
-        rows = list(chunk.values_list("starts_at", "pk", "group_id")[:WALK_CHUNK])
+        rows = list(chunk.values_list("starts_at", "pk", "group_id")[:size])
         for starts_at, _pk, group_id in rows:
             if boundary is not None and starts_at > boundary:
                 return set(found)
@@ -224,11 +227,12 @@ def _walk_meetings(matched: set[int], need: int, now) -> set[int] | None:
                 found[group_id] = starts_at
                 if len(found) == need:
                     boundary = starts_at
-        if len(rows) < WALK_CHUNK:
+        if len(rows) < size:
             # The meetings ran out: complete if the page was full, else it reaches groups with none planned.
             return set(found) if boundary is not None else None
         seen += len(rows)
         last = rows[-1][:2]
+        size = min(size * 2, WALK_CHUNK_MAX)
     return None
 
 
