@@ -1,5 +1,7 @@
 """The OpenAPI 3.1 description of the public directory API."""
 
+from django import forms
+
 from directory.search import (
     BOOLEAN_WORDS,
     DEFAULT_PAGE_SIZE,
@@ -8,22 +10,86 @@ from directory.search import (
     MAX_RADIUS_KM,
     GroupSearchForm,
 )
-from network.models import Audience, Format, PartOfDay
+from network.models import Audience, Format
 
 # The limits come from the form that validates the requests, so the document cannot drift.
 _FIELDS = GroupSearchForm.base_fields
 
 
-def _max_length(name: str) -> int:
-    return _FIELDS[name].max_length
-
-
-def _range(name: str) -> dict:
-    return {"minimum": _FIELDS[name].min_value, "maximum": _FIELDS[name].max_value}
-
-
 def _query(name: str, schema: dict, description: str) -> dict:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _choices(field: forms.ChoiceField) -> dict:
+    values = [value for value, _label in field.choices if value != ""]
+    if all(isinstance(value, int) for value in values):
+        return {"type": "integer", "enum": values}
+    return {"type": "string", "enum": [str(value) for value in values]}
+
+
+def _schema(name: str) -> dict:
+    """A query parameter's schema, read from the form field that validates it."""
+    field = _FIELDS[name]
+    if isinstance(field, forms.MultipleChoiceField):
+        return {"type": "array", "items": _choices(field), "uniqueItems": True}
+    if isinstance(field, forms.ChoiceField):
+        return _choices(field)
+    if isinstance(field, forms.IntegerField | forms.FloatField):
+        kind = (
+            "integer" if isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField) else "number"
+        )
+        limits = {"minimum": field.min_value, "maximum": field.max_value}
+        return {"type": kind, **{key: value for key, value in limits.items() if value is not None}}
+    return {"type": "string", "maxLength": field.max_length}
+
+
+# Parameter → (description, schema additions). The schema itself comes from the form.
+_DESCRIPTIONS = {
+    "q": (
+        "Free text, through the database's full-text engine: every word must match the start of a word "
+        "of the group's name, description, place or theme (its spelling variants and synonyms included); "
+        "accents and case do not matter; the first 8 words count",
+        {},
+    ),
+    "theme": ("Slug of an existing theme (see /themes); an unknown slug is a 400", {}),
+    "place": (
+        'Name of an Italian comune or city, or a postcode (CAP, e.g. 38122 or "38122 Trento"); a place that '
+        "cannot be found is a 400. Ignored when lat and lon are given",
+        {},
+    ),
+    "lat": ("Latitude; give it together with lon", {}),
+    "lon": ("Longitude; give it together with lat", {}),
+    "radius_km": (f"Radius around the place, at most {MAX_RADIUS_KM} km", {"default": DEFAULT_RADIUS_KM}),
+    "weekday": (
+        "Day of the week, 1 = Monday … 7 = Sunday; repeat the parameter for several days (any of them matches)",
+        {},
+    ),
+    "part_of_day": (
+        "Part of the day; repeat the parameter for several (any of them matches). With weekday: any of the "
+        "chosen days at any of the chosen parts of the day",
+        {},
+    ),
+    "format": ("Meeting format", {}),
+    "audience": ("Who the group is for", {}),
+    "open": (
+        "Only groups open (true) or closed (false) to newcomers now; case does not matter",
+        {"enum": BOOLEAN_WORDS},
+    ),
+    "page": ("Page number", {"default": 1}),
+    "page_size": (f"Results per page, at most {MAX_PAGE_SIZE}", {"default": DEFAULT_PAGE_SIZE}),
+}
+
+
+def search_parameters() -> list[dict]:
+    """Every field of the search form, in its order, as an OpenAPI query parameter."""
+    parameters = []
+    for name in _FIELDS:
+        description, extra = _DESCRIPTIONS[name]
+        parameter = _query(name, {**_schema(name), **extra}, description)
+        if parameter["schema"]["type"] == "array":
+            parameter.update({"style": "form", "explode": True})
+        parameters.append(parameter)
+    return parameters
 
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -174,44 +240,7 @@ def openapi_document(server_url: str) -> dict:
                     "operationId": "searchGroups",
                     "summary": "Search the directory",
                     "description": "Sorted by distance when a place is given, otherwise by next meeting.",
-                    "parameters": [
-                        _query(
-                            "q", {"type": "string", "maxLength": _max_length("q")}, "Free text; the first 8 words count"
-                        ),
-                        _query(
-                            "theme",
-                            {"type": "string", "maxLength": _max_length("theme")},
-                            "Slug of an existing theme (see /themes); an unknown slug is a 400",
-                        ),
-                        _query(
-                            "place",
-                            {"type": "string", "maxLength": _max_length("place")},
-                            "Name of an Italian comune or city; a place that cannot be found is a 400. "
-                            "Ignored when lat and lon are given",
-                        ),
-                        _query("lat", {"type": "number", **_range("lat")}, "Latitude; give it together with lon"),
-                        _query("lon", {"type": "number", **_range("lon")}, "Longitude; give it together with lat"),
-                        _query(
-                            "radius_km",
-                            {"type": "number", **_range("radius_km"), "default": DEFAULT_RADIUS_KM},
-                            f"Radius around the place, at most {MAX_RADIUS_KM} km",
-                        ),
-                        _query("weekday", {"type": "integer", "enum": list(range(1, 8))}, "1 = Monday … 7 = Sunday"),
-                        _query("part_of_day", {"type": "string", "enum": list(PartOfDay.values)}, "Part of the day"),
-                        _query("format", {"type": "string", "enum": list(Format.values)}, "Meeting format"),
-                        _query("audience", {"type": "string", "enum": list(Audience.values)}, "Who the group is for"),
-                        _query(
-                            "open",
-                            {"type": "string", "enum": BOOLEAN_WORDS},
-                            "Only groups open (true) or closed (false) to newcomers now; case does not matter",
-                        ),
-                        _query("page", {"type": "integer", **_range("page"), "default": 1}, "Page number"),
-                        _query(
-                            "page_size",
-                            {"type": "integer", **_range("page_size"), "default": DEFAULT_PAGE_SIZE},
-                            f"Results per page, at most {MAX_PAGE_SIZE}",
-                        ),
-                    ],
+                    "parameters": search_parameters(),
                     "responses": {
                         "200": _json("#/components/schemas/GroupPage", "One page of groups"),
                         "400": _json("#/components/schemas/Error", "Invalid parameters, named in `errors`"),

@@ -9,7 +9,11 @@ the first page of 20 groups by distance with their next meetings. It is timed
        form validation, place lookup, search, serialisation, JSON);
   SQL  as one raw query on the same connection that does the same filtering,
        ordering and next-meetings lookup, with the place already resolved: the
-       floor no ORM can beat.
+       floor no ORM can beat;
+  HTML the public results page for the same searches (/it/groups/?…): the search
+       plus rendering, to keep rendering cheap next to the search itself;
+  TEXT a one-word text search through the API (/api/v1/groups?q=…), served by the
+       database's full-text engine (SQLite FTS5, PostgreSQL with unaccent).
 
 The database is data/bench.sqlite3 (or BENCH_DATABASE_URL), seeded once with
 100,000 synthetic groups (manage.py seed_synthetic) and reused afterwards.
@@ -52,7 +56,7 @@ from directory.management.commands.seed_synthetic import ASSOCIATION_SLUG  # noq
 from directory.places import resolve_place  # noqa: E402
 from directory.search import NEXT_MEETINGS  # noqa: E402
 from lib.geo import EARTH_RADIUS_KM, bounding_box  # noqa: E402
-from network import recurrence  # noqa: E402
+from network import fulltext, recurrence  # noqa: E402
 from network.models import Group, GroupStatus, Theme, Venue  # noqa: E402
 
 GROUPS = int(os.environ.get("BENCH_GROUPS", "100000"))
@@ -114,6 +118,7 @@ ORDER BY page.distance, page.id, r.position
 def prepare_database() -> None:
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable")  # the results page keeps the network's area there
     call_command("load_places")
     started = time.monotonic()
     call_command("seed_synthetic", groups=GROUPS)
@@ -188,6 +193,55 @@ def run_app(client: Client, query: dict) -> tuple[float, dict]:
     elapsed = time.perf_counter() - started
     assert response.status_code == 200, (url, response.status_code, response.content[:500])
     return elapsed, response
+
+
+def html_url(query: dict) -> str:
+    params = {
+        "theme": query["theme"].slug,
+        "place": query["town"],
+        "radius_km": RADIUS_KM,
+        "weekday": query["weekday"],
+    }
+    return f"/it/groups/?{urlencode(params)}"
+
+
+def run_html(client: Client, query: dict, expected: int) -> float:
+    url = html_url(query)
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, (url, response.status_code)
+    # The same groups as the API: one card each.
+    assert response.content.count(b'<li class="card">') == expected, (url, expected)
+    return elapsed
+
+
+def plan_words() -> list[str]:
+    """One-word searches people type: theme words and their variants, and town names."""
+    words = set()
+    for theme in Theme.objects.filter(groups__association__slug=ASSOCIATION_SLUG).distinct():
+        words.update(fulltext.query_words(theme.name_it)[:1])
+        words.update(word for synonym in theme.synonym_list for word in fulltext.query_words(synonym)[:1])
+    towns = (
+        Venue.objects.filter(association__slug=ASSOCIATION_SLUG)
+        .values("comune")
+        .annotate(n=Count("id"))
+        .order_by("-n", "comune")
+        .values_list("comune", flat=True)[:TOWNS]
+    )
+    words.update(fulltext.query_words(town)[0] for town in towns if fulltext.query_words(town))
+    words = sorted(word for word in words if len(word) > 2)
+    rng = random.Random(20250902)
+    return [rng.choice(words) for _ in range(WARMUP + QUERIES)]
+
+
+def run_text(client: Client, word: str) -> tuple[float, int]:
+    url = f"/api/v1/groups?{urlencode({'q': word, 'page_size': PAGE_SIZE})}"
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed, response.json()["count"]
 
 
 def run_sql(cursor, sql: str, query: dict) -> tuple[float, list]:
@@ -283,16 +337,22 @@ def main() -> None:
     )
     sql = FLOOR_SQL.format(least="min" if connection.vendor == "sqlite" else "least")
     client = Client()
-    app_times, sql_times, mismatches, results_sizes = [], [], 0, []
+    words = plan_words()
+    app_times, sql_times, html_times, text_times, text_counts, mismatches, results_sizes = [], [], [], [], [], 0, []
     with connection.cursor() as cursor:
-        for number, query in enumerate(queries):
-            # Interleaved, so any noise on the machine hits both sides alike.
+        for number, (query, word) in enumerate(zip(queries, words, strict=True)):
+            # Interleaved, so any noise on the machine hits every side alike.
             app_elapsed, response = run_app(client, query)
             sql_elapsed, rows = run_sql(cursor, sql, query)
+            html_elapsed = run_html(client, query, len(response.json()["results"]))
+            text_elapsed, text_count = run_text(client, word)
             if number < WARMUP:
                 continue
             app_times.append(app_elapsed * 1000)
             sql_times.append(sql_elapsed * 1000)
+            html_times.append(html_elapsed * 1000)
+            text_times.append(text_elapsed * 1000)
+            text_counts.append(text_count)
             results_sizes.append(len(response.json()["results"]))
             # Outside the timings: both must give the same groups, in the same order.
             if not verify(query, response, rows):
@@ -306,6 +366,17 @@ def main() -> None:
         "sql_p95_ms": round(percentile(sql_times, 95), 2),
     }
     result["ratio_p95"] = round(result["app_p95_ms"] / result["sql_p95_ms"], 2)
+    result.update(
+        {
+            "html_p50_ms": round(statistics.median(html_times), 2),
+            "html_p95_ms": round(percentile(html_times, 95), 2),
+            "text_app_p50_ms": round(statistics.median(text_times), 2),
+            "text_app_p95_ms": round(percentile(text_times, 95), 2),
+            "text_matches_median": round(statistics.median(text_counts)),
+        }
+    )
+    result["html_to_app_p50"] = round(result["html_p50_ms"] / result["app_p50_ms"], 2)
+    result["load_average_1min"] = round(os.getloadavg()[0], 2)
     result["machine"] = machine()
     result["date"] = datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -313,7 +384,14 @@ def main() -> None:
     print(f"{'':6} {'p50 ms':>8} {'p95 ms':>8}")
     print(f"{'APP':6} {result['app_p50_ms']:8.2f} {result['app_p95_ms']:8.2f}")
     print(f"{'SQL':6} {result['sql_p50_ms']:8.2f} {result['sql_p95_ms']:8.2f}")
+    print(f"{'HTML':6} {result['html_p50_ms']:8.2f} {result['html_p95_ms']:8.2f}")
+    print(f"{'TEXT':6} {result['text_app_p50_ms']:8.2f} {result['text_app_p95_ms']:8.2f}")
     print(f"ratio p95 (APP / SQL): {result['ratio_p95']:.2f}   target <= 2.0, APP p95 < 50 ms")
+    print(f"ratio p50 (HTML / APP): {result['html_to_app_p50']:.2f}   target <= 1.5")
+    print(
+        f"text search: median {result['text_matches_median']} matching groups; "
+        f"load average {result['load_average_1min']}"
+    )
     print(f"groups per page: median {statistics.median(results_sizes):.0f}, min {min(results_sizes)}")
     print(f"API and SQL floor agree on {len(app_times) - mismatches} of {len(app_times)} searches")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

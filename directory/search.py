@@ -4,14 +4,13 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import connections
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.places import ResolvedPlace, resolve_place
 from lib.geo import bounding_box, distance_km
-from lib.text import fold
-from network import recurrence
+from network import fulltext, recurrence
 from network.models import Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue, slots_mask
 from network.recurrence import WEEKDAY_CHOICES
 
@@ -26,25 +25,30 @@ _FALSE = {"false", "0", "off", "no"}
 BOOLEAN_WORDS = sorted(_TRUE | _FALSE)  # the values `open` accepts, for the API document
 
 
+class ManyValuesField(forms.TypedMultipleChoiceField):
+    """Several values of one parameter (`weekday=2&weekday=4`); empty ones are ignored."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value):
+        if isinstance(value, str | int):
+            value = [str(value)]  # one value given as such (a plain dict rather than a query string)
+        values = super().to_python(value)
+        return list(dict.fromkeys(each for each in values if each != ""))
+
+
 class GroupSearchForm(forms.Form):
     """Validates the directory filters; the same rules serve HTML and JSON."""
 
     q = forms.CharField(label=_("Parole"), max_length=200, required=False)
     theme = forms.CharField(label=_("Area tematica"), max_length=80, required=False)
-    place = forms.CharField(label=_("Comune o città"), max_length=100, required=False)
+    place = forms.CharField(label=_("Comune, città o CAP"), max_length=100, required=False)
     lat = forms.FloatField(label=_("Latitudine"), min_value=-90, max_value=90, required=False)
     lon = forms.FloatField(label=_("Longitudine"), min_value=-180, max_value=180, required=False)
     radius_km = forms.FloatField(label=_("Distanza massima (km)"), min_value=1, max_value=MAX_RADIUS_KM, required=False)
-    weekday = forms.TypedChoiceField(
-        label=_("Giorno"),
-        choices=[("", _("qualsiasi"))] + WEEKDAY_CHOICES,
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    part_of_day = forms.ChoiceField(
-        label=_("Momento della giornata"), choices=[("", _("qualsiasi"))] + PartOfDay.choices, required=False
-    )
+    # Several at once: "Tuesday or Thursday", "morning or evening".
+    weekday = ManyValuesField(label=_("Giorni"), choices=WEEKDAY_CHOICES, coerce=int, required=False)
+    part_of_day = ManyValuesField(label=_("Momento della giornata"), choices=PartOfDay.choices, required=False)
     format = forms.ChoiceField(label=_("Modalità"), choices=[("", _("qualsiasi"))] + Format.choices, required=False)
     audience = forms.ChoiceField(label=_("Per chi"), choices=[("", _("chiunque"))] + Audience.choices, required=False)
     open = forms.CharField(label=_("Solo gruppi che accolgono nuove persone ora"), max_length=5, required=False)
@@ -84,8 +88,8 @@ class GroupSearchForm(forms.Form):
                 self.add_error(
                     "place",
                     _(
-                        "Non troviamo «%(place)s». Scrivi il nome di un comune italiano, "
-                        "per esempio «Trento», oppure usa la tua posizione."
+                        "Non troviamo «%(place)s». Scrivi il nome di un comune italiano o il suo CAP, "
+                        "per esempio «Trento» o «38122», oppure usa la tua posizione."
                     )
                     % {"place": data["place"][:100]},
                 )
@@ -115,14 +119,14 @@ def _filtered(data: dict):
     if data.get("theme"):
         groups = groups.filter(themes=data["theme"])
     if data.get("q"):
-        for word in fold(data["q"]).split()[:8]:
-            groups = groups.filter(search_text__contains=word)
-    if data.get("part_of_day"):
-        mask = slots_mask(weekday=data.get("weekday"), part=data["part_of_day"])
+        groups = fulltext.matching(groups, data["q"])
+    weekdays, parts = data.get("weekday") or [], data.get("part_of_day") or []
+    if parts:
+        mask = slots_mask(weekdays=weekdays, parts=parts)
         groups = groups.alias(slot_match=F("meeting_slots").bitand(mask)).filter(slot_match__gt=0)
-    elif data.get("weekday"):
-        bit = recurrence.weekday_bit(data["weekday"])
-        groups = groups.alias(weekday_match=F("meeting_weekdays").bitand(bit)).filter(weekday_match=bit)
+    elif weekdays:
+        mask = sum(recurrence.weekday_bit(day) for day in weekdays)
+        groups = groups.alias(weekday_match=F("meeting_weekdays").bitand(mask)).filter(weekday_match__gt=0)
     if data.get("format"):
         groups = groups.with_format(data["format"])
     if data.get("audience"):
@@ -156,24 +160,80 @@ def search_groups(data: dict) -> SearchResults:
         page_groups = [by_id[pk] for pk in page_ids]
     else:
         radius = None
-        next_start = (
-            Meeting.objects.filter(
-                group=OuterRef("pk"), starts_at__gte=timezone.now(), is_cancelled=False, is_scheduled=True
-            )
-            .order_by("starts_at")
-            .values("starts_at")[:1]
-        )
-        ordered = groups.annotate(next_start=Subquery(next_start)).order_by(
-            F("next_start").asc(nulls_last=True), "name", "pk"
-        )
-        total = groups.count()
-        page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
+        now = timezone.now()
+        matched = list(groups.order_by().values_list("pk", flat=True))
+        total = len(matched)
+        found = _walk_meetings(set(matched), offset + page_size, now)
+        if found is None:
+            ordered = _by_next_meeting(groups, now)
+            page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
+        else:
+            # The few groups the walk found are ranked by the database itself, as the others would be.
+            ordered = _by_next_meeting(Group.objects.filter(pk__in=found), now)
+            page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
         by_id = _load(page_ids)
         page_groups = [by_id[pk] for pk in page_ids]
     attach_next_meetings(page_groups)
     for group in page_groups:
         group.distance_km = distances.get(group.pk)
     return SearchResults(page_groups, total, page, page_size, origin, radius)
+
+
+# Many matches (a common word, a popular theme, no place): rather than finding the next
+# meeting of each of thousands of groups, walk the upcoming meetings in time order
+# (index meeting_start) until the page is full. Few matches: the per-group lookup is cheap.
+WALK_FROM_MATCHES = 1500
+WALK_CHUNK = 250  # the first chunk; each next one is twice as long, up to WALK_CHUNK_MAX
+WALK_CHUNK_MAX = 8000
+WALK_MAX_ROWS = 40_000
+
+
+def _by_next_meeting(groups, now):
+    next_start = (
+        Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=now, is_cancelled=False, is_scheduled=True)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return groups.annotate(next_start=Subquery(next_start)).order_by(F("next_start").asc(nulls_last=True), "name", "pk")
+
+
+def _walk_meetings(matched: set[int], need: int, now) -> set[int] | None:
+    """The `need` groups meeting soonest (and any meeting at the same moment as the last), or
+    None when walking would not pay or not decide.
+
+    A group's first upcoming meeting in time order is its next one, so these are exactly
+    the groups that ranking every group by its next meeting puts first; the walk goes on
+    past the last start so that groups meeting at that same moment can be ranked by name.
+    """
+    if len(matched) < WALK_FROM_MATCHES or need > len(matched):
+        return None
+    upcoming = Meeting.objects.filter(starts_at__gte=now, is_cancelled=False, is_scheduled=True).order_by(
+        "starts_at", "pk"
+    )
+    found: dict[int, object] = {}
+    boundary = last = None
+    seen = 0
+    # Rows to read for the page, if matches are spread evenly over the meetings.
+    size = max(WALK_CHUNK, min(WALK_CHUNK_MAX, 2 * need * Group.objects.count() // max(1, len(matched))))
+    while seen < WALK_MAX_ROWS:
+        chunk = upcoming
+        if last is not None:
+            chunk = chunk.filter(Q(starts_at__gt=last[0]) | Q(starts_at=last[0], pk__gt=last[1]))
+        rows = list(chunk.values_list("starts_at", "pk", "group_id")[:size])
+        for starts_at, _pk, group_id in rows:
+            if boundary is not None and starts_at > boundary:
+                return set(found)
+            if group_id in matched and group_id not in found:
+                found[group_id] = starts_at
+                if len(found) == need:
+                    boundary = starts_at
+        if len(rows) < size:
+            # The meetings ran out: complete if the page was full, else it reaches groups with none planned.
+            return set(found) if boundary is not None else None
+        seen += len(rows)
+        last = rows[-1][:2]
+        size = min(size * 2, WALK_CHUNK_MAX)
+    return None
 
 
 def _load(ids: list[int]) -> dict[int, Group]:

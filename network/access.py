@@ -33,6 +33,8 @@ class Cap(StrEnum):
     NETWORK_VIEW_FIGURES = "network.view_figures"
     INTAKE_WORK = "intake.work"
     INTAKE_REFER = "intake.refer"
+    # Themes are shared by the whole directory: how people also call them (variants, synonyms).
+    THEMES_EDIT = "network.edit_themes"
 
 
 # The one table: role → capabilities over the role's scope.
@@ -47,6 +49,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.ASSOCIATION_VIEW_AUDIT,
             Cap.NETWORK_VIEW_MEETINGS,
             Cap.NETWORK_VIEW_FIGURES,
+            Cap.THEMES_EDIT,
             Cap.INTAKE_WORK,
             Cap.GROUP_VIEW,
             Cap.GROUP_EDIT,

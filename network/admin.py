@@ -70,11 +70,20 @@ def _changes(form, fields) -> dict:
     return {name: form.cleaned_data[name] for name in fields if name in form.cleaned_data}
 
 
+class ThemeAdminForm(forms.ModelForm):
+    def clean_synonyms(self) -> str:
+        try:
+            return services.clean_synonyms(self.cleaned_data["synonyms"])
+        except services.Refused as refusal:
+            raise forms.ValidationError(refusal.messages) from refusal
+
+
 @admin.register(Theme)
 class ThemeAdmin(SiteAdmin):
-    list_display = ["name_it", "name_en", "slug"]
-    search_fields = ["name_it", "name_en"]
-    fields = ["slug", "name_it", "name_en"]
+    form = ThemeAdminForm
+    list_display = ["name_it", "name_en", "synonyms", "slug"]
+    search_fields = ["name_it", "name_en", "synonyms"]
+    fields = ["slug", "name_it", "name_en", "synonyms"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["slug"] if obj else []
@@ -82,10 +91,19 @@ class ThemeAdmin(SiteAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            services.theme_rename(theme=obj, name_it=data["name_it"], name_en=data["name_en"], by=request.user)
+            theme = Theme.objects.get(pk=obj.pk)
+            if (theme.name_it, theme.name_en) != (data["name_it"], data["name_en"]):
+                theme = services.theme_rename(
+                    theme=theme, name_it=data["name_it"], name_en=data["name_en"], by=request.user
+                )
+            services.theme_set_synonyms(theme=theme, synonyms=data["synonyms"], by=request.user)
         else:
             created = services.theme_create(
-                slug=data["slug"], name_it=data["name_it"], name_en=data["name_en"], by=request.user
+                slug=data["slug"],
+                name_it=data["name_it"],
+                name_en=data["name_en"],
+                synonyms=data["synonyms"],
+                by=request.user,
             )
             obj.pk = created.pk
 

@@ -5,25 +5,52 @@ Everything here is invented except the towns and their coordinates.
 """
 
 THEMES = [
-    ("alcol", "Alcol", "Alcohol"),
-    ("gioco-azzardo", "Gioco d'azzardo", "Gambling"),
-    ("fumo", "Smettere di fumare", "Quitting smoking"),
-    ("lutto", "Lutto", "Grief"),
-    ("separazione-divorzio", "Separazione e divorzio", "Separation and divorce"),
-    ("disturbi-alimentari", "Disturbi del comportamento alimentare", "Eating disorders"),
-    ("ansia-depressione", "Ansia, depressione e attacchi di panico", "Anxiety, depression and panic"),
-    ("tumore", "Vivere con un tumore", "Living with cancer"),
-    ("dolore-cronico", "Dolore cronico", "Chronic pain"),
-    ("parkinson", "Parkinson", "Parkinson's"),
+    # (slug, Italian name, English name, how else people call it: variants and synonyms)
+    ("alcol", "Alcol", "Alcohol", "alcool, alcolismo, alcoolismo, alcolisti, bere, alcolici"),
+    ("gioco-azzardo", "Gioco d'azzardo", "Gambling", "azzardo, ludopatia, gioco patologico, slot, scommesse, gambling"),
+    ("fumo", "Smettere di fumare", "Quitting smoking", "fumo, sigarette, tabagismo, nicotina, tabacco"),
+    ("lutto", "Lutto", "Grief", "perdita, morte, perdita di una persona cara, vedovanza, bereavement"),
+    (
+        "separazione-divorzio",
+        "Separazione e divorzio",
+        "Separation and divorce",
+        "separati, divorziati, fine di una relazione",
+    ),
+    (
+        "disturbi-alimentari",
+        "Disturbi del comportamento alimentare",
+        "Eating disorders",
+        "DCA, anoressia, bulimia, binge eating, alimentazione",
+    ),
+    (
+        "ansia-depressione",
+        "Ansia, depressione e attacchi di panico",
+        "Anxiety, depression and panic",
+        "ansia, depressione, panico, attacchi di panico, tristezza",
+    ),
+    ("tumore", "Vivere con un tumore", "Living with cancer", "cancro, tumore, oncologia, malattia oncologica"),
+    ("dolore-cronico", "Dolore cronico", "Chronic pain", "fibromialgia, dolore, chronic pain"),
+    ("parkinson", "Parkinson", "Parkinson's", "morbo di Parkinson, malattia di Parkinson"),
     (
         "alzheimer-demenze",
         "Familiari di persone con Alzheimer o demenza",
         "Carers of people with Alzheimer's or dementia",
+        "Alzheimer, demenza, demenze, caregiver, familiari",
     ),
-    ("genitorialita", "Essere genitori", "Parenting"),
-    ("solitudine", "Solitudine", "Loneliness"),
-    ("difficolta-lavorativa", "Difficoltà lavorativa", "Work-related distress"),
-    ("dipendenza-affettiva", "Dipendenza affettiva", "Affective dependence"),
+    ("genitorialita", "Essere genitori", "Parenting", "genitori, mamme, papà, figli, genitorialità"),
+    ("solitudine", "Solitudine", "Loneliness", "isolamento, sentirsi soli"),
+    (
+        "difficolta-lavorativa",
+        "Difficoltà lavorativa",
+        "Work-related distress",
+        "lavoro, disoccupazione, mobbing, stress lavoro, burnout",
+    ),
+    (
+        "dipendenza-affettiva",
+        "Dipendenza affettiva",
+        "Affective dependence",
+        "relazioni, dipendenza dalle relazioni, love addiction",
+    ),
 ]
 
 DESCRIPTIONS = {
@@ -171,12 +198,15 @@ def seed_demo(*, today=None) -> dict:
                 website="https://ama-trentino.example",
             )
         themes = {}
-        for slug, name_it, name_en in THEMES:
+        for slug, name_it, name_en, synonyms in THEMES:
             theme = Theme.objects.filter(slug=slug).first()
             if theme is None:
-                theme = services.theme_create(slug=slug, name_it=name_it, name_en=name_en, by=None)
-            elif (theme.name_it, theme.name_en) != (name_it, name_en):
-                theme = services.theme_rename(theme=theme, name_it=name_it, name_en=name_en, by=None)
+                theme = services.theme_create(slug=slug, name_it=name_it, name_en=name_en, synonyms=synonyms, by=None)
+            else:
+                if (theme.name_it, theme.name_en) != (name_it, name_en):
+                    theme = services.theme_rename(theme=theme, name_it=name_it, name_en=name_en, by=None)
+                if not theme.synonyms:  # variants the association has edited stay theirs
+                    theme = services.theme_set_synonyms(theme=theme, synonyms=synonyms, by=None)
             themes[slug] = theme
         venues = {}
         for index, (comune, lat, lon) in enumerate(TOWNS):
@@ -198,7 +228,7 @@ def seed_demo(*, today=None) -> dict:
                     venue = services.venue_update(venue=venue, by=None, **fields)
                 venues.setdefault(comune, []).append(venue)
 
-        theme_slugs = [slug for slug, _, _ in THEMES]
+        theme_slugs = [slug for slug, *_rest in THEMES]
         groups = []
         for index in range(40):
             theme_slug = theme_slugs[index % len(theme_slugs)]

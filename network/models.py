@@ -52,6 +52,15 @@ class Theme(models.Model):
     slug = models.SlugField(_("identificativo"), max_length=80, unique=True)
     name_it = models.CharField(_("nome (italiano)"), max_length=120)
     name_en = models.CharField(_("nome (inglese)"), max_length=120, blank=True)
+    # How people also call the theme: spelling variants and synonyms, one per line or
+    # separated by commas ("alcool", "ludopatia"). Folded into the groups' search text.
+    synonyms = models.TextField(
+        _("varianti e sinonimi"),
+        blank=True,
+        help_text=_(
+            "Altri modi in cui le persone chiamano questo tema, separati da virgole: per esempio «alcool, alcolismo»."
+        ),
+    )
 
     class Meta:
         verbose_name = _("area tematica")
@@ -66,6 +75,20 @@ class Theme(models.Model):
         if (get_language() or "it").startswith("en") and self.name_en:
             return self.name_en
         return self.name_it
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return split_synonyms(self.synonyms)
+
+
+def split_synonyms(text: str) -> list[str]:
+    """The variants typed in a theme's synonyms field, one per comma or line, in order, without repeats."""
+    seen: list[str] = []
+    for part in text.replace("\n", ",").replace(";", ",").split(","):
+        word = " ".join(part.split())
+        if word and word.lower() not in {each.lower() for each in seen}:
+            seen.append(word)
+    return seen
 
 
 class Venue(models.Model):
@@ -166,11 +189,12 @@ def slot_bit(isoweekday: int, part: str) -> int:
     return 1 << ((isoweekday - 1) * 3 + _PART_INDEX[part])
 
 
-def slots_mask(*, weekday: int | None = None, part: str | None = None) -> int:
-    """The slots a search accepts: "Tuesday evening" is one bit, "evening" seven."""
-    days = [weekday] if weekday else range(1, 8)
-    parts = [part] if part else list(_PART_INDEX)
-    return sum(slot_bit(day, each) for day in days for each in parts)
+def slots_mask(*, weekday: int | None = None, part: str | None = None, weekdays=(), parts=()) -> int:
+    """The slots a search accepts: "Tuesday evening" is one bit, "evening" seven,
+    "Tuesday or Thursday, morning or evening" four."""
+    days = list(weekdays) or ([weekday] if weekday else list(range(1, 8)))
+    chosen = list(parts) or ([part] if part else list(_PART_INDEX))
+    return sum(slot_bit(day, each) for day in set(days) for each in set(chosen))
 
 
 class GroupQuerySet(models.QuerySet):
@@ -432,7 +456,11 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["schedule", "original_date"], name="one_meeting_per_occurrence"),
         ]
-        indexes = [models.Index(fields=["group", "starts_at"], name="meeting_group_start")]
+        indexes = [
+            models.Index(fields=["group", "starts_at"], name="meeting_group_start"),
+            # The directory walks upcoming meetings in time order to rank many groups at once.
+            models.Index(fields=["starts_at", "id"], name="meeting_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.group} – {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"

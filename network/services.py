@@ -20,7 +20,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from lib.text import fold
-from network import recurrence
+from network import fulltext, recurrence
 from network.activity import activity_record
 from network.models import (
     Association,
@@ -39,6 +39,7 @@ from network.models import (
     Theme,
     Venue,
     slot_bit,
+    split_synonyms,
 )
 from privacy.crypto import blind_index
 from privacy.sealing import pseudo_for
@@ -246,7 +247,8 @@ def search_fields_for(*, group: Group, upcoming: list[Meeting]) -> dict:
     venue = group.venue
     words = [group.name, group.description, venue.comune if venue else "", venue.name if venue else ""]
     for theme in group.themes.all():
-        words += [theme.name_it, theme.name_en]
+        # The theme's variants and synonyms too, so "alcool" or "ludopatia" find its groups.
+        words += [theme.name_it, theme.name_en, *theme.synonym_list]
     return {
         "latitude": venue.latitude if venue else None,
         "longitude": venue.longitude if venue else None,
@@ -263,6 +265,8 @@ def group_refresh_search_fields(*, group: Group) -> None:
     )
     values = search_fields_for(group=group, upcoming=upcoming)
     Group.objects.filter(pk=group.pk).update(**values)
+    # The full-text index follows the search text, in the same transaction.
+    fulltext.index_groups([(group.pk, values["search_text"])])
     for name, value in values.items():
         setattr(group, name, value)
 
@@ -271,9 +275,41 @@ def group_refresh_search_fields(*, group: Group) -> None:
 
 
 @transaction.atomic
-def theme_create(*, slug: str, name_it: str, name_en: str = "", by) -> Theme:
-    theme = Theme.objects.create(slug=slug, name_it=name_it, name_en=name_en)
+def theme_create(*, slug: str, name_it: str, name_en: str = "", synonyms: str = "", by) -> Theme:
+    theme = Theme.objects.create(slug=slug, name_it=name_it, name_en=name_en, synonyms=clean_synonyms(synonyms))
     activity_record(actor=by, action="theme.create", target=theme, payload={"slug": slug})
+    return theme
+
+
+MAX_SYNONYMS = 40
+
+
+def clean_synonyms(text: str) -> str:
+    words = split_synonyms(text)
+    if len(words) > MAX_SYNONYMS:
+        raise Refused(_("Al massimo %(count)s varianti per tema.") % {"count": MAX_SYNONYMS})
+    if any(len(word) > 60 for word in words):
+        raise Refused(_("Ogni variante può avere al massimo 60 caratteri."))
+    return ", ".join(words)
+
+
+@transaction.atomic
+def theme_set_synonyms(*, theme: Theme, synonyms: str, by) -> Theme:
+    """Set how else people call a theme ("alcool", "ludopatia"): its groups are found by those words at once."""
+    cleaned = clean_synonyms(synonyms)
+    if cleaned == theme.synonyms:
+        return theme
+    old = theme.synonyms
+    theme.synonyms = cleaned
+    theme.save(update_fields=["synonyms"])
+    for group in theme.groups.all():
+        group_refresh_search_fields(group=group)
+    activity_record(
+        actor=by,
+        action="theme.synonyms",
+        target=theme,
+        payload={"from": split_synonyms(old), "to": split_synonyms(cleaned)},
+    )
     return theme
 
 

@@ -528,3 +528,16 @@ class AuditFilterForm(forms.Form):
     @property
     def filtered(self) -> bool:
         return self.is_bound and self.is_valid() and any(v for k, v in self.cleaned_data.items() if k != "association")
+
+
+class ThemeSynonymsForm(forms.Form):
+    synonyms = forms.CharField(
+        label=_("Altri modi di chiamare questo tema"),
+        help_text=_(
+            "Varianti di scrittura e sinonimi che le persone usano quando cercano, separati da virgole: "
+            "per esempio «alcool, alcolismo» oppure «azzardo, ludopatia». Non scrivere nomi di persone."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=3000,
+    )

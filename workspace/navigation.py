@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("workspace:groups", _("Gruppi"), (Cap.GROUP_VIEW,)),
     NavItem("workspace:meetings", _("Incontri della rete"), (Cap.NETWORK_VIEW_MEETINGS,)),
     NavItem("workspace:venues", _("Sedi"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
+    NavItem("workspace:themes", _("Temi"), (Cap.THEMES_EDIT,)),
     NavItem("workspace:people", _("Persone e inviti"), (Cap.ASSOCIATION_INVITE_STAFF,)),
     NavItem("workspace:history", _("Attività"), (Cap.ASSOCIATION_VIEW_ACTIVITY,)),
     NavItem("workspace:audit", _("Registro degli accessi"), (Cap.ASSOCIATION_VIEW_AUDIT,)),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.views import association, audit, groups, home, meetings, people
+from workspace.views import association, audit, groups, home, meetings, people, themes
 
 app_name = "workspace"
 urlpatterns = [
@@ -31,6 +31,8 @@ urlpatterns = [
     path("people/invitations/<int:pk>/withdraw/", people.invitation_withdraw, name="invitation_withdraw"),
     path("people/messages/<int:pk>/retry/", people.message_retry, name="message_retry"),
     path("people/roles/<str:kind>/<int:pk>/end/", people.role_end, name="role_end"),
+    path("themes/", themes.theme_list, name="themes"),
+    path("themes/<slug:slug>/", themes.theme_edit, name="theme_edit"),
     path("history/", association.history, name="history"),
     path("audit/", audit.audit_log, name="audit"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.

@@ -1,7 +1,7 @@
 """The JSON API: its OpenAPI document, its responses against that document, and its errors."""
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import jsonschema
@@ -192,8 +192,39 @@ def test_documented_ranges_and_enums_are_the_enforced_ones(client, spec):
     for word in params["open"]["enum"]:
         assert client.get(f"/api/v1/groups?open={word}").status_code == 200
     assert client.get("/api/v1/groups?open=maybe").status_code == 400
-    for value in params["weekday"]["enum"]:
+    assert params["weekday"]["type"] == "array"
+    for value in params["weekday"]["items"]["enum"]:
         assert client.get(f"/api/v1/groups?weekday={value}").status_code == 200
+    assert client.get("/api/v1/groups?weekday=8").status_code == 400
+    for value in params["part_of_day"]["items"]["enum"]:
+        assert client.get(f"/api/v1/groups?part_of_day={value}").status_code == 200
+    assert client.get("/api/v1/groups?part_of_day=night").status_code == 400
+
+
+def test_every_search_form_field_is_documented_with_the_form_limits(spec):
+    from directory.search import GroupSearchForm
+
+    params = {p["name"]: p for p in spec["paths"]["/groups"]["get"]["parameters"]}
+    assert list(params) == list(GroupSearchForm.base_fields)
+    assert params["q"]["schema"]["maxLength"] == GroupSearchForm.base_fields["q"].max_length
+    assert params["weekday"]["explode"] is True
+
+
+def test_several_weekdays_and_parts_of_the_day_at_once(client):
+    make_group(slug="martedi-sera", rule="FREQ=WEEKLY;BYDAY=TU", at=time(20, 30))
+    make_group(slug="giovedi-mattina", rule="FREQ=WEEKLY;BYDAY=TH", at=time(10, 0))
+    make_group(slug="sabato-sera", rule="FREQ=WEEKLY;BYDAY=SA", at=time(20, 30))
+
+    def found(query: str) -> list[str]:
+        response = client.get("/api/v1/groups?" + query)
+        assert response.status_code == 200, response.json()
+        return sorted(group["slug"] for group in response.json()["results"])
+
+    assert found("weekday=2&weekday=4") == ["giovedi-mattina", "martedi-sera"]
+    assert found("weekday=2&weekday=4&part_of_day=evening") == ["martedi-sera"]
+    assert found("part_of_day=morning&part_of_day=evening") == ["giovedi-mattina", "martedi-sera", "sabato-sera"]
+    assert found("weekday=4&weekday=6&part_of_day=morning&part_of_day=evening") == ["giovedi-mattina", "sabato-sera"]
+    assert found("weekday=&weekday=2") == ["martedi-sera"]  # an empty value (an old link) is ignored
 
 
 def test_radius_is_capped_at_the_documented_maximum(client, spec):

@@ -131,6 +131,9 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:venues": ((), {"GET": ASSOCIATION}),
     "workspace:venue_new": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION}),
     "workspace:venue_edit": (("venue",), {"GET": X_ONLY, "POST": X_ONLY}),
+    # Themes are shared by the whole directory: any coordinator (and the site admin) keeps their variants.
+    "workspace:themes": ((), {"GET": ASSOCIATION}),
+    "workspace:theme_edit": (("theme",), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 302, 302, 302, 403]}),
     "workspace:history": ((), {"GET": ASSOCIATION}),
     "workspace:people": ((), {"GET": ASSOCIATION}),
     # The audit log: a coordinator's own association (Y's too); never the intake operator or a facilitator.
@@ -167,6 +170,7 @@ WORKSPACE_POST_DATA = {
         "new_time": "18:00",
     },
     "workspace:meeting_venue": lambda world: {"venue": world["venue"]},
+    "workspace:theme_edit": {"synonyms": "variante, sinonimo"},
 }
 
 
@@ -265,8 +269,17 @@ def _workspace_kwargs(keys: tuple[str, ...], world) -> dict:
         "message": world["message"].pk,
         "membership": world["membership"].pk,
         "kind": "group",
+        "theme": world["theme"].slug,
     }
-    names = {"meeting": "pk", "pause": "pk", "invitation": "pk", "venue": "pk", "message": "pk", "membership": "pk"}
+    names = {
+        "meeting": "pk",
+        "pause": "pk",
+        "invitation": "pk",
+        "venue": "pk",
+        "message": "pk",
+        "membership": "pk",
+        "theme": "slug",
+    }
     return {names.get(key, key): values[key] for key in keys}
 
 

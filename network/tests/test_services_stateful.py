@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from network import services
+from network import fulltext, services
 from network.models import Group, Meeting, Pause, Schedule, ScheduleException, Theme, Venue
 from network.services import STATUS_TRANSITIONS, Refused, search_fields_for
 from network.tests.factories import AssociationFactory
@@ -198,6 +198,11 @@ class ServicesMachine(RuleBasedStateMachine):
         theme = Theme.objects.get(pk=self.themes[which].pk)
         self.attempt(lambda: services.theme_rename(theme=theme, name_it=name, name_en=name.upper(), by=None))
 
+    @rule(which=st.sampled_from([0, 1]), synonyms=st.sampled_from(["", "perdita, vedovanza", "azzardo; ludopatia"]))
+    def set_synonyms(self, which, synonyms):
+        theme = Theme.objects.get(pk=self.themes[which].pk)
+        self.attempt(lambda: services.theme_set_synonyms(theme=theme, synonyms=synonyms, by=None))
+
     @rule(data=st.data())
     def set_status(self, data):
         group = self.group(data)
@@ -222,6 +227,9 @@ class ServicesMachine(RuleBasedStateMachine):
             fresh = search_fields_for(group=group, upcoming=upcoming)
             stored = {name: getattr(group, name) for name in SEARCH_COLUMNS}
             assert stored == fresh, f"stale search columns on {group}"
+            # The full-text engine finds the group by every word of its search text.
+            words = fulltext.query_words(group.search_text)
+            assert group in fulltext.matching(Group.objects.all(), " ".join(words)), f"stale full-text index on {group}"
 
         meetings = {}
         for row in _rows(Meeting, group_id__in=self.group_ids):

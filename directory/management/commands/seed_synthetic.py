@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from directory.models import Place
 from directory.places import load_gazetteer
+from network import fulltext
 from network.demo import DESCRIPTIONS, THEMES, VENUE_KINDS
 from network.models import (
     Association,
@@ -145,8 +146,10 @@ class Command(BaseCommand):
             self.stdout.write("Loading the gazetteer first…")
             load_gazetteer()
         themes = []
-        for slug, name_it, name_en in THEMES:
-            theme, _ = Theme.objects.get_or_create(slug=slug, defaults={"name_it": name_it, "name_en": name_en})
+        for slug, name_it, name_en, synonyms in THEMES:
+            theme, _ = Theme.objects.get_or_create(
+                slug=slug, defaults={"name_it": name_it, "name_en": name_en, "synonyms": synonyms}
+            )
             themes.append(theme)
         towns = [
             (ITALIAN_NAMES.get(name, name), latitude, longitude, population)
@@ -275,6 +278,8 @@ class _Writer:
                 links.append((group, theme))
                 meetings += planned
             Group.objects.bulk_create(groups)
+            # The full-text index, as group_refresh_search_fields keeps it.
+            fulltext.index_groups((group.pk, group.search_text) for group in groups)
             self.through.objects.bulk_create(
                 [self.through(group_id=group.pk, theme_id=theme.pk) for group, theme in links]
             )
