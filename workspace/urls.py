@@ -32,6 +32,7 @@ urlpatterns = [
     path("people/messages/<int:pk>/retry/", people.message_retry, name="message_retry"),
     path("people/roles/<str:kind>/<int:pk>/end/", people.role_end, name="role_end"),
     path("history/", association.history, name="history"),
+    path("public-pages/", association.association_public, name="association_public"),
     path("audit/", audit.audit_log, name="audit"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
