@@ -80,7 +80,7 @@ SCHEMAS = {
                 "properties": {
                     "description": {
                         "type": "string",
-                        "description": "In English for English clients where written, else Italian (description_language).",
+                        "description": "English where written, else Italian (see description_language).",
                     },
                     "description_it": {"type": "string"},
                     "description_en": {"type": ["string", "null"]},
