@@ -169,8 +169,15 @@ class Activity:
     who: str
     kept: str
     articles: list[str] = field(default_factory=list)
-    days: list[int] = field(default_factory=list)
+    # (setting, documented default) for each retention period the row names.
+    periods: list[tuple[str, int]] = field(default_factory=list)
     plain: Plain | None = None
+
+    @property
+    def days(self) -> list[int]:
+        """Retention periods in days: the configured value of each setting, else the documented default."""
+        configured = getattr(settings, "CERCHIO_RETENTION_DAYS", {})
+        return [int(configured.get(RETENTION_SETTINGS.get(name), default)) for name, default in self.periods]
 
     @property
     def title(self) -> str:
@@ -204,14 +211,8 @@ def row_key(data_cell: str) -> str:
     return re.split(r"[:(]", text, maxsplit=1)[0].strip().rstrip(",").lower()
 
 
-def _days(cell: str) -> list[int]:
-    """Retention periods: the configured value of each setting the cell names, else the documented default."""
-    configured = getattr(settings, "CERCHIO_RETENTION_DAYS", {})
-    found = []
-    for name, default in re.findall(r"`?(CERCHIO_[A-Z_]+)`?\s*\((\d+)\)", cell):
-        key = RETENTION_SETTINGS.get(name)
-        found.append(int(configured.get(key, default)) if key else int(default))
-    return found
+def _periods(cell: str) -> list[tuple[str, int]]:
+    return [(name, int(default)) for name, default in re.findall(r"`?(CERCHIO_[A-Z_]+)`?\s*\((\d+)\)", cell)]
 
 
 def _articles(cell: str) -> list[str]:
@@ -252,7 +253,7 @@ def parse_record(text: str) -> Notice:
                 who=_clean(who),
                 kept=_clean(kept),
                 articles=_articles(basis),
-                days=_days(kept),
+                periods=_periods(kept),
                 plain=PLAIN_WORDS.get(key),
             )
         )
