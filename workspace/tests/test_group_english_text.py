@@ -51,4 +51,4 @@ def test_a_coordinator_sets_the_english_name(client, coordinator_x, association_
     response = client.post("/it/workspace/groups/g/edit/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Group.objects.get(pk=group.pk).name_en == "Online circle"
-    assert "<h1 lang=\"en\">Online circle</h1>" in client.get("/en/groups/g/").content.decode()
+    assert '<h1 lang="en">Online circle</h1>' in client.get("/en/groups/g/").content.decode()
