@@ -11,6 +11,7 @@ from accounts.forms import EraseAccountForm, ProfileForm
 from accounts.models import Profile
 from privacy.audit import audit
 from privacy.models import AuditAction
+from privacy.readable import readable_export
 from privacy.services import export_json, user_erase, user_export
 
 
@@ -56,15 +57,35 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @reauthentication_required
+def my_data_export_readable(request: HttpRequest) -> HttpResponse:
+    """The same export as a page people can read (and print), with names instead of table names."""
+    data = user_export(user=request.user, by=request.user)
+    return render(
+        request,
+        "accounts/my_data_readable.html",
+        {"sections": readable_export(data), "exported_at": data["exported_at"]},
+    )
+
+
+def _role_contacts(user) -> list:
+    """The associations where the person holds a role, to ask them about closing the account."""
+    associations = {m.association for m in user.association_memberships.select_related("association")}
+    associations |= {m.group.association for m in user.group_memberships.select_related("group__association")}
+    return sorted(associations, key=lambda association: association.name)
+
+
+@login_required
+@reauthentication_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_data_erase(request: HttpRequest) -> HttpResponse:
     if request.access.is_staff:
         # Staff accounts carry the history of who looked at whose data: the site
-        # administrator closes them, after handing over the role.
-        messages.warning(
-            request, _("Chi ha un ruolo nell'associazione chiede la chiusura dell'account all'amministratore.")
+        # administrator closes them, after the association hands the role over.
+        return render(
+            request,
+            "accounts/erase_role.html",
+            {"associations": _role_contacts(request.user), "roles": _memberships(request.user)},
         )
-        return redirect("accounts:my_data")
     form = EraseAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user

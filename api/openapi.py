@@ -122,7 +122,9 @@ SCHEMAS = {
         "required": ["slug", "name", "themes", "format", "url", "calendar_url", "distance_km", "next_meetings"],
         "properties": {
             "slug": {"type": "string"},
-            "name": {"type": "string"},
+            "name": {"type": "string", "description": "In English on /en/ where the group has an English name."},
+            "name_it": {"type": "string"},
+            "name_en": {"type": ["string", "null"], "description": "Null when the group has no English name."},
             "themes": {"type": "array", "items": {"$ref": "#/components/schemas/Theme"}},
             "format": {"type": "string", "enum": list(Format.values)},
             "audience": {"type": "string", "enum": list(Audience.values)},
@@ -142,10 +144,16 @@ SCHEMAS = {
             {
                 "type": "object",
                 "properties": {
-                    "description": {"type": "string"},
+                    "description": {
+                        "type": "string",
+                        "description": "English where written, else Italian (see description_language).",
+                    },
+                    "description_it": {"type": "string"},
+                    "description_en": {"type": ["string", "null"]},
+                    "description_language": {"type": "string", "enum": ["it", "en"]},
                     "facilitator_kind": {"type": "string", "enum": ["peer", "non_peer"]},
-                    "language": {"type": "string"},
-                    "accessibility_notes": {"type": "string"},
+                    "language": {"type": "string", "description": "The language the group meets in."},
+                    "accessibility_notes": {"type": "string", "description": "In the language of the request."},
                     "max_size": {"type": "integer"},
                     "schedules": {"type": "array", "items": {"type": "string"}},
                     "venue": {"type": ["object", "null"]},

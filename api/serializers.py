@@ -39,7 +39,9 @@ def group_json(group: Group, request: HttpRequest, *, detail: bool = False) -> d
     venue = group.venue
     data = {
         "slug": group.slug,
-        "name": group.name,
+        "name": group.name_local,
+        "name_it": group.name,
+        "name_en": group.name_en or None,
         "themes": [theme_json(theme) for theme in group.themes_in_order],
         "format": group.format,
         "audience": group.audience,
@@ -55,10 +57,14 @@ def group_json(group: Group, request: HttpRequest, *, detail: bool = False) -> d
     if detail:
         data.update(
             {
-                "description": group.description,
+                "description": group.description_local,
+                "description_it": group.description,
+                "description_en": group.description_en or None,
+                # The language of `description` (English only where the association wrote it).
+                "description_language": group.text_language,
                 "facilitator_kind": group.facilitator_kind,
                 "language": group.language,
-                "accessibility_notes": group.accessibility_notes,
+                "accessibility_notes": group.accessibility_notes_local,
                 "max_size": group.max_size,
                 "schedules": [schedule.describe() for schedule in group.schedules.all()],
                 "venue": {

@@ -15,9 +15,11 @@ from directory.search import (
     attach_next_meetings,
     search_groups,
 )
+from directory.structured import group_json_ld
 from lib.text import fold
-from network.models import Association, Audience, Format, Group, PartOfDay, Theme
+from network.models import Association, Audience, Format, Group, PartOfDay, Theme, urgent_numbers_parse
 from network.recurrence import WEEKDAY_CHOICES
+from privacy.notice import privacy_notice
 
 RADIUS_CHOICES = [5, 10, 25, 50, 100]
 # The filters behind "Altri filtri": the box opens when one of them is in use. The distance
@@ -59,6 +61,22 @@ def public_group_or_404(slug: str) -> Group:
     )
 
 
+def join_url(group: Group) -> str:
+    """Where "Vuoi partecipare?" leads: the one place to change it (to the intake request form)."""
+    return reverse("directory:group", kwargs={"slug": group.slug}) + "#partecipare"
+
+
+def public_associations():
+    """Associations that have groups in the public directory."""
+    return Association.objects.filter(groups__in=Group.objects.public()).distinct().order_by("name")
+
+
+def network_urgent_help() -> list:
+    """The urgent-help numbers of every association in the directory, 112 first, each number once."""
+    lines = "\n".join(public_associations().values_list("urgent_numbers", flat=True))
+    return urgent_numbers_parse(lines)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     themes = Theme.objects.filter(groups__in=Group.objects.public()).distinct()
@@ -66,7 +84,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/home.html",
-        {**_search_context(GroupSearchForm()), "themes": themes, "area": network_area()},
+        {
+            **_search_context(GroupSearchForm()),
+            "themes": themes,
+            "area": network_area(),
+            "urgent_help": network_urgent_help(),
+        },
     )
 
 
@@ -183,6 +206,18 @@ def _contact_association() -> Association | None:
 
 
 @require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/about.html", {"associations": public_associations()})
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "directory/privacy.html", {"notice": privacy_notice(), "associations": public_associations()}
+    )
+
+
+@require_safe
 def group_list(request: HttpRequest) -> HttpResponse:
     form = GroupSearchForm(request.GET)
     results = search_groups(form.cleaned_data) if form.is_valid() else None
@@ -211,10 +246,22 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = public_group_or_404(slug)
     attach_next_meetings([group])
+    page_url = request.build_absolute_uri(group.get_absolute_url())
     calendar_url = request.build_absolute_uri(group.get_calendar_url())
-    # webcal:// makes phones offer to subscribe rather than download once.
+    # webcal:// makes phones offer to subscribe; desktop browsers ignore it, so the https address is offered too.
     calendar_webcal = "webcal://" + calendar_url.split("://", 1)[1]
-    return render(request, "directory/group_detail.html", {"group": group, "calendar_webcal": calendar_webcal})
+    return render(
+        request,
+        "directory/group_detail.html",
+        {
+            "group": group,
+            "join_url": join_url(group),
+            "calendar_url": calendar_url,
+            "calendar_webcal": calendar_webcal,
+            "urgent_help": group.association.urgent_help,
+            "json_ld": group_json_ld(group, page_url=page_url, meetings=group.next_meetings),
+        },
+    )
 
 
 @require_safe

@@ -111,7 +111,18 @@ class ThemeAdmin(SiteAdmin):
 @admin.register(Association)
 class AssociationAdmin(SiteAdmin):
     list_display = ["name", "city", "coordination"]
-    fields = ["name", "slug", "coordination", "city", "public_email", "public_phone", "website"]
+    fields = [
+        "name",
+        "slug",
+        "coordination",
+        "city",
+        "public_email",
+        "public_phone",
+        "website",
+        "about",
+        "about_en",
+        "urgent_numbers",
+    ]
 
     def save_model(self, request, obj, form, change):
         fields = _changes(form, self.fields)

@@ -2,6 +2,8 @@
 
 Every write to these models goes through network/services.py."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,6 +37,22 @@ class Association(models.Model):
     public_email = models.EmailField(_("e-mail pubblica"), blank=True)
     public_phone = models.CharField(_("telefono pubblico"), max_length=40, blank=True)
     website = models.URLField(_("sito web"), blank=True)
+    # Shown on the public "chi siamo" page, in plain words.
+    about = models.TextField(
+        _("chi siamo"),
+        blank=True,
+        help_text=_("Poche righe per chi cerca un gruppo: chi siete, dove operate, come funziona il primo contatto."),
+    )
+    about_en = models.TextField(_("chi siamo (inglese)"), blank=True)
+    # Shown on the home and group pages: groups are not an emergency service.
+    urgent_numbers = models.TextField(
+        _("numeri per l'aiuto urgente"),
+        blank=True,
+        help_text=_(
+            "Uno per riga: il numero, poi un trattino e a chi risponde. Per esempio: «1522 – antiviolenza e stalking». "
+            "Il 112 c'è sempre."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,6 +62,57 @@ class Association(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def about_local(self) -> str:
+        if _english() and self.about_en:
+            return self.about_en
+        return self.about
+
+    @property
+    def urgent_help(self) -> list["UrgentNumber"]:
+        """112 first, then the association's own numbers (lines the form has checked)."""
+        return urgent_numbers_parse(self.urgent_numbers)
+
+
+def _english() -> bool:
+    return (get_language() or "it").startswith("en")
+
+
+class UrgentNumber(NamedTuple):
+    number: str
+    label: str
+
+    @property
+    def tel(self) -> str:
+        return "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
+
+
+EMERGENCY = UrgentNumber("112", "")  # the label is translated where it is shown
+_DASHES = ("–", "—", "-", ":")
+
+
+def urgent_line_parse(line: str) -> UrgentNumber | None:
+    """ "1522 – antiviolenza" → UrgentNumber("1522", "antiviolenza"); None when the line gives no number."""
+    line = line.strip()
+    number, label = line, ""
+    for dash in _DASHES:
+        if dash in line:
+            number, label = (part.strip() for part in line.split(dash, 1))
+            break
+    if not any(ch.isdigit() for ch in number) or not all(ch.isdigit() or ch in " +./" for ch in number):
+        return None
+    return UrgentNumber(number, label)
+
+
+def urgent_numbers_parse(text: str) -> list[UrgentNumber]:
+    """The numbers to show: 112 always first, then the association's own (lines without a number are left out)."""
+    numbers = [EMERGENCY]
+    for line in (text or "").splitlines():
+        parsed = urgent_line_parse(line)
+        if parsed is not None and parsed.tel not in {known.tel for known in numbers}:
+            numbers.append(parsed)
+    return numbers
 
 
 class Theme(models.Model):
@@ -241,6 +310,10 @@ class Group(models.Model):
     online_url = models.URLField(_("link per gli incontri online"), blank=True)
     language = models.CharField(_("lingua degli incontri"), max_length=10, default="it")
     accessibility_notes = models.CharField(_("note sull'accessibilità"), max_length=300, blank=True)
+    # English text for the /en/ pages and the API; where it is missing the Italian is shown.
+    name_en = models.CharField(_("nome (inglese)"), max_length=200, blank=True)
+    description_en = models.TextField(_("descrizione pubblica (inglese)"), blank=True)
+    accessibility_notes_en = models.CharField(_("note sull'accessibilità (inglese)"), max_length=300, blank=True)
     entry = models.CharField(_("ingresso"), max_length=10, choices=Entry.choices, default=Entry.OPEN)
     accepting_newcomers = models.BooleanField(_("accoglie nuove persone ora"), default=True)
     max_size = models.PositiveSmallIntegerField(_("numero massimo di partecipanti"), default=12)
@@ -284,6 +357,35 @@ class Group(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:group", kwargs={"slug": self.slug})
+
+    # The group's public text in the language of the request: English where written, else Italian.
+    @property
+    def name_local(self) -> str:
+        return self.name_en if _english() and self.name_en else self.name
+
+    @property
+    def description_local(self) -> str:
+        return self.description_en if _english() and self.description_en else self.description
+
+    @property
+    def accessibility_notes_local(self) -> str:
+        if _english() and self.accessibility_notes_en:
+            return self.accessibility_notes_en
+        return self.accessibility_notes
+
+    @property
+    def name_language(self) -> str:
+        return "en" if _english() and self.name_en else "it"
+
+    @property
+    def text_language(self) -> str:
+        """The language the name and description are shown in (for `lang` attributes)."""
+        return "en" if _english() and self.description_en else "it"
+
+    @property
+    def lacks_english(self) -> bool:
+        """On an English page, the description is only in Italian."""
+        return _english() and not self.description_en
 
     def get_calendar_url(self) -> str:
         return reverse("calendar", kwargs={"slug": self.slug})

@@ -245,7 +245,8 @@ def search_fields_for(*, group: Group, upcoming: list[Meeting]) -> dict:
         weekdays |= recurrence.weekday_bit(local.isoweekday())
         slots |= slot_bit(local.isoweekday(), PartOfDay.of(local.hour))
     venue = group.venue
-    words = [group.name, group.description, venue.comune if venue else "", venue.name if venue else ""]
+    words = [group.name, group.description, group.name_en, group.description_en]
+    words += [venue.comune if venue else "", venue.name if venue else ""]
     for theme in group.themes.all():
         # The theme's variants and synonyms too, so "alcool" or "ludopatia" find its groups.
         words += [theme.name_it, theme.name_en, *theme.synonym_list]
@@ -259,7 +260,7 @@ def search_fields_for(*, group: Group, upcoming: list[Meeting]) -> dict:
 
 
 def group_refresh_search_fields(*, group: Group) -> None:
-    group.refresh_from_db(fields=["venue", "name", "description"])
+    group.refresh_from_db(fields=["venue", "name", "description", "name_en", "description_en"])
     upcoming = list(
         group.meetings.filter(starts_at__gte=timezone.now()).select_related("schedule").order_by("starts_at")
     )
@@ -328,7 +329,18 @@ def theme_rename(*, theme: Theme, name_it: str, name_en: str, by) -> Theme:
 # --- Associations and venues -----------------------------------------------------
 
 
-ASSOCIATION_FIELDS = {"name", "slug", "coordination", "city", "public_email", "public_phone", "website"}
+ASSOCIATION_FIELDS = {
+    "name",
+    "slug",
+    "coordination",
+    "city",
+    "public_email",
+    "public_phone",
+    "website",
+    "about",
+    "about_en",
+    "urgent_numbers",
+}
 
 
 def _would_loop(association: Association, coordination: Association | None) -> bool:
@@ -433,6 +445,9 @@ GROUP_FIELDS = {
     "online_url",
     "language",
     "accessibility_notes",
+    "name_en",
+    "description_en",
+    "accessibility_notes_en",
     "entry",
     "accepting_newcomers",
     "max_size",
@@ -440,7 +455,7 @@ GROUP_FIELDS = {
     "parent",
 }
 # What changes the search columns when edited.
-_SEARCHED = {"name", "description", "venue", "themes"}
+_SEARCHED = {"name", "description", "name_en", "description_en", "venue", "themes"}
 
 # Allowed lifecycle moves: from → to.
 STATUS_TRANSITIONS: dict[str, set[str]] = {

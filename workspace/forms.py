@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network import recurrence
 from network.models import (
+    Association,
     AssociationRole,
     Audience,
     Entry,
@@ -25,6 +26,7 @@ from network.models import (
     StartMode,
     Theme,
     Venue,
+    urgent_line_parse,
 )
 from network.recurrence import WEEKDAY_CHOICES
 from privacy.models import AuditAction
@@ -209,14 +211,30 @@ class RhythmForm(SeenVersionMixin, forms.Form):
         return data
 
 
+ENGLISH_HELP = _(
+    "Facoltativo: si vede sulle pagine in inglese. Se manca, chi legge in inglese vede il testo italiano "
+    "e l'avviso che il gruppo si svolge in italiano."
+)
+
+
 class GroupDayToDayForm(SeenVersionMixin, forms.ModelForm):
     """What a facilitator keeps up to date."""
 
     class Meta:
         model = Group
-        fields = ["description", "accessibility_notes", "accepting_newcomers"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        fields = [
+            "description",
+            "accessibility_notes",
+            "accepting_newcomers",
+            "description_en",
+            "accessibility_notes_en",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "description_en": forms.Textarea(attrs={"rows": 6}),
+        }
         help_texts = {
+            "description_en": ENGLISH_HELP,
             "accepting_newcomers": _(
                 "Togli la spunta quando il gruppo è al completo: resta visibile, ma si sa che ora non accoglie."
             ),
@@ -248,9 +266,13 @@ class GroupForm(SeenVersionMixin, forms.ModelForm):
             "accessibility_notes",
             "start_mode",
             "parent",
+            "name_en",
+            "description_en",
+            "accessibility_notes_en",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
+            "description_en": forms.Textarea(attrs={"rows": 6}),
             "audience": forms.RadioSelect,
             "facilitator_kind": forms.RadioSelect,
             "entry": forms.RadioSelect,
@@ -258,6 +280,7 @@ class GroupForm(SeenVersionMixin, forms.ModelForm):
         help_texts = {
             "online_url": _("Mai mostrato sulle pagine pubbliche: l'associazione lo manda a chi ha accolto."),
             "venue": _("Lascia vuoto per un gruppo solo online."),
+            "description_en": ENGLISH_HELP,
         }
 
     def __init__(self, *args, association, **kwargs):
@@ -541,3 +564,37 @@ class ThemeSynonymsForm(forms.Form):
         required=False,
         max_length=3000,
     )
+
+
+class AssociationPublicForm(forms.ModelForm):
+    """What the public pages say about the association: contact, "chi siamo", urgent-help numbers."""
+
+    website = forms.URLField(label=_("sito web"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Association
+        fields = ["public_phone", "public_email", "website", "about", "about_en", "urgent_numbers"]
+        widgets = {
+            "about": forms.Textarea(attrs={"rows": 6}),
+            "about_en": forms.Textarea(attrs={"rows": 6}),
+            "urgent_numbers": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "public_phone": _("Il numero a cui risponde l'accoglienza: compare su ogni pagina di gruppo."),
+            "about_en": _("Facoltativo: si vede sulla pagina «chi siamo» in inglese."),
+        }
+
+    def clean_urgent_numbers(self) -> str:
+        text = self.cleaned_data["urgent_numbers"]
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for line in lines:
+            # Each line on its own must give a number (112 is always shown and may be repeated).
+            if urgent_line_parse(line) is None:
+                raise ValidationError(
+                    _(
+                        "La riga «%(line)s» non inizia con un numero di telefono. "
+                        "Scrivi per esempio «1522 – antiviolenza»."
+                    )
+                    % {"line": line[:80]}
+                )
+        return "\n".join(lines)

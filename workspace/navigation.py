@@ -27,6 +27,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("workspace:themes", _("Temi"), (Cap.THEMES_EDIT,)),
     NavItem("workspace:people", _("Persone e inviti"), (Cap.ASSOCIATION_INVITE_STAFF,)),
     NavItem("workspace:history", _("Attività"), (Cap.ASSOCIATION_VIEW_ACTIVITY,)),
+    NavItem("workspace:association_public", _("Pagine pubbliche"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
     NavItem("workspace:audit", _("Registro degli accessi"), (Cap.ASSOCIATION_VIEW_AUDIT,)),
 ]
 

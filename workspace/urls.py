@@ -34,6 +34,7 @@ urlpatterns = [
     path("themes/", themes.theme_list, name="themes"),
     path("themes/<slug:slug>/", themes.theme_edit, name="theme_edit"),
     path("history/", association.history, name="history"),
+    path("public-pages/", association.association_public, name="association_public"),
     path("audit/", audit.audit_log, name="audit"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),

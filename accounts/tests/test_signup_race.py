@@ -115,7 +115,7 @@ def test_eight_racing_signups_create_one_account_and_the_others_get_a_message(sh
 
     # Nobody sees an error page; everybody is told to look at their mailbox.
     assert [answer["status"] for answer in answers] == [200] * RACERS
-    assert all("Verifica il tuo indirizzo email" in answer["page"] for answer in answers), answers[0]["page"][:2000]
+    assert all("Conferma il tuo indirizzo e-mail" in answer["page"] for answer in answers), answers[0]["page"][:2000]
 
     counted = subprocess.run(
         [sys.executable, "-c", COUNT, ADDRESS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

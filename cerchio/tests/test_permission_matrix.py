@@ -60,6 +60,7 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
     "accounts:home": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
     "accounts:my_data": ({}, [302, 200, 200, 200, 200, 200, 200, 200, 200]),
     "accounts:my_data_export": ({}, [302, 302, 302, 302, 302, 302, 302, 302, 302]),
+    "accounts:my_data_export_readable": ({}, [302, 302, 302, 302, 302, 302, 302, 302, 302]),
     "accounts:my_data_erase": ({}, [302, 302, 302, 302, 302, 302, 302, 302, 302]),
     "accounts:subject_request": ({}, ALL(200)),
     "accounts:subject_act": ({"action": "export", "token": "not-signed"}, ALL(400)),
@@ -95,6 +96,8 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
     "directory:home": ({}, ALL(200)),
     "directory:groups": ({}, ALL(200)),
     "directory:group": ({"slug": "pubblico"}, ALL(200)),
+    "directory:about": ({}, ALL(200)),
+    "directory:privacy": ({}, ALL(200)),
 }
 
 # Workspace: url name → (kwargs keys from the world, {method: statuses in the order of PERSONAS}).
@@ -103,6 +106,7 @@ A_GROUP = [302, 403, 200, 404, 200, 200, 404, 200, 403]  # see group A: its faci
 MANAGE_A = [302, 403, 200, 404, 403, 200, 404, 200, 403]  # manage group A's meetings (intake may only look)
 MANAGE_A_POST = [302, 403, 302, 404, 403, 302, 404, 302, 403]
 ASSOCIATION = [302, 403, 403, 403, 403, 200, 200, 200, 403]  # a coordinator's own association (Y's too)
+ASSOCIATION_POST = [302, 403, 403, 403, 403, 302, 302, 302, 403]
 X_ONLY = [302, 403, 403, 403, 403, 200, 404, 200, 403]  # an object of association X
 X_ONLY_POST = [302, 403, 403, 403, 403, 302, 404, 302, 403]
 X_ONLY_REFUSED = [302, 403, 403, 403, 403, 400, 404, 400, 403]  # a status change the rules refuse
@@ -136,6 +140,8 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:theme_edit": (("theme",), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 302, 302, 302, 403]}),
     "workspace:history": ((), {"GET": ASSOCIATION}),
     "workspace:people": ((), {"GET": ASSOCIATION}),
+    # What the public pages say about the association (contact, about, urgent-help numbers).
+    "workspace:association_public": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION_POST}),
     # The audit log: a coordinator's own association (Y's too); never the intake operator or a facilitator.
     "workspace:audit": ((), {"GET": ASSOCIATION, "POST": ALL(405)}),
     # A POST without the form's one-time token is sent back to a fresh form (no double sending).

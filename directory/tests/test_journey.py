@@ -157,11 +157,15 @@ def _journey(tab: Visit, town: str) -> None:
     first = _first_meeting(group)
     local = timezone.localtime(first.starts_at, ZoneInfo(first.schedule.timezone))
     with translation.override("it"):
-        shown = f"{dateformat.format(local, 'l j F Y').lower()}, {dateformat.format(local, 'H:i')}"
+        shown = dateformat.format(local, "l j F Y").lower()
     first_time = meetings.first.locator("time")
     expect(first_time).to_have_attribute("datetime", dateformat.format(local, "c"))
     expect(first_time).to_have_text(shown)
+    local_end = timezone.localtime(first.ends_at, ZoneInfo(first.schedule.timezone))
+    expect(meetings.first).to_contain_text(f"dalle {local:%H:%M} alle {local_end:%H:%M}")
 
+    # The calendar is a secondary action, folded under a summary.
+    page.locator("details.calendar-links summary").click()
     href = page.get_by_role("link", name="Scarica il file .ics").get_attribute("href")
     assert href == group.get_calendar_url()
     calendar = page.request.get(urljoin(page.url, href))

@@ -66,7 +66,7 @@ def test_cancelled_and_moved_meetings_are_visible(client):
     group_sync_meetings(group=group)
     body = client.get("/it/groups/g/").content.decode()
     assert "annullato" in body
-    assert "data, ora o luogo cambiati" in body
+    assert "orario cambiato: prima era alle" in body
 
 
 def test_unknown_group_page_is_a_friendly_404(client):

@@ -240,7 +240,12 @@ def test_staff_cannot_erase_themselves_from_the_website(client, facilitator_a):
     reauth = client.get("/it/accounts/my-data/erase/").url
     client.post(reauth, {"password": PASSWORD})
     response = client.post("/it/accounts/my-data/erase/", {"confirm": "CANCELLA"})
-    assert response.status_code == 302 and response.url.endswith("/my-data/")
+    # The page explains who closes the account and how to ask; nothing is erased.
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "lo chiude l'amministratore del sito" in body
+    association = facilitator_a.group_memberships.get().group.association
+    assert f'href="mailto:{association.public_email}?subject=' in body
     assert type(facilitator_a).objects.filter(pk=facilitator_a.pk).exists()
 
 

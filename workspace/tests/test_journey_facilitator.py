@@ -168,12 +168,13 @@ def test_a_facilitator_cancels_moves_and_pauses_from_a_phone(visit, world, live_
     # The public page shows all three at once.
     page.goto(live_server.url + f"/it/groups/{group.slug}/")
     items = page.locator("ol.meetings > li")
-    expect(items.nth(0)).to_contain_text("martedì 20 luglio 2027, 20:30")
+    expect(items.nth(0)).to_contain_text("martedì 20 luglio 2027, dalle 20:30 alle 22:30")
     expect(items.nth(0)).to_contain_text("annullato")
     expect(items.nth(0)).to_contain_text("Sala non disponibile")
-    expect(items.nth(1)).to_contain_text("mercoledì 28 luglio 2027, 18:00")
+    expect(items.nth(1)).to_contain_text("mercoledì 28 luglio 2027, dalle 18:00 alle 20:00")
+    expect(items.nth(1)).to_contain_text("al posto di martedì 27 luglio")
     for index, day in enumerate((3, 10, 17, 24), start=2):
-        expect(items.nth(index)).to_contain_text(f"martedì {day} agosto 2027, 20:30")
+        expect(items.nth(index)).to_contain_text(f"martedì {day} agosto 2027, dalle 20:30 alle 22:30")
         expect(items.nth(index)).to_contain_text("Pausa estiva")
     check_page(tab, "09-public")
 

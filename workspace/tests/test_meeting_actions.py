@@ -50,8 +50,13 @@ def public_page(client, group) -> str:
 
 
 def public_item(page: str, shown: str) -> str:
-    """The public page's list item for the meeting shown as `shown` (e.g. "martedì 27 luglio 2027, 20:30")."""
-    match = re.search(r"<li><time[^>]*>" + re.escape(shown) + r"</time>.*?</li>", page, re.S)
+    """The public page's list item for the meeting shown as `shown` (e.g. "martedì 27 luglio 2027, 20:30").
+
+    The page writes the day in the <time> element, then the start and the end ("dalle 20:30 alle 22:30").
+    """
+    day, start = shown.rsplit(", ", 1)
+    pattern = r"<li><time[^>]*>" + re.escape(day) + r"</time>, dalle " + re.escape(start) + r" alle .*?</li>"
+    match = re.search(pattern, page, re.S)
     assert match, f"{shown!r} is not on the public page"
     return match.group(0)
 
@@ -145,7 +150,7 @@ def test_moving_a_meeting_shows_the_new_time_publicly_and_overrides_it_in_the_ca
     assert meeting.starts_at == on(date(2027, 8, 11), 18, 0)
 
     item = public_item(public_page(fac_client, group_a), "mercoledì 11 agosto 2027, 18:00")
-    assert "Di mercoledì" in item
+    assert "Di mercoledì" in item and "al posto di martedì 10 agosto" in item
     assert "martedì 10 agosto 2027" not in public_page(fac_client, group_a)
     assert any(m["start"].startswith("2027-08-11T18:00") for m in api_meetings(fac_client, group_a))
     assert overrides(ics(fac_client, group_a)) == {on(date(2027, 8, 10)): on(date(2027, 8, 11), 18, 0)}

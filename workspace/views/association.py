@@ -23,7 +23,14 @@ from network import services
 from network.access import Cap, access_for
 from network.models import Activity, Group, GroupStatus, Meeting, Schedule, Venue
 from workspace.decorators import workspace_view
-from workspace.forms import GroupFilterForm, GroupStatusForm, NewGroupForm, VenueForm, add_refusal
+from workspace.forms import (
+    AssociationPublicForm,
+    GroupFilterForm,
+    GroupStatusForm,
+    NewGroupForm,
+    VenueForm,
+    add_refusal,
+)
 from workspace.history import describe_activity
 from workspace.scoping import association_for, group_for, venue_for
 
@@ -355,4 +362,28 @@ def history(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "query": f"group={chosen.slug}&" if chosen else "",
         },
+    )
+
+
+# --- What the public pages say about the association -----------------------------------
+
+
+@workspace_view(Cap.ASSOCIATION_MANAGE_GROUPS, methods=("GET", "POST"))
+def association_public(request: HttpRequest) -> HttpResponse:
+    """Contact, "chi siamo" and the urgent-help numbers shown on the public pages."""
+    association = _chosen_association(request, Cap.ASSOCIATION_MANAGE_GROUPS)
+    form = AssociationPublicForm(request.POST if request.method == "POST" else None, instance=association)
+    if request.method == "POST" and form.is_valid():
+        fresh = type(association).objects.get(pk=association.pk)  # the form has already written onto it
+        try:
+            services.association_update(association=fresh, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, _("Salvato. Le pagine pubbliche mostrano già le modifiche."))
+            return redirect(f"{request.path}?association={fresh.pk}")
+    return render(
+        request,
+        "workspace/association_public.html",
+        {"form": form, "association": association, "associations": _several(request, Cap.ASSOCIATION_MANAGE_GROUPS)},
     )
