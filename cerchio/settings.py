@@ -251,6 +251,9 @@ ACCOUNT_RATE_LIMITS = {
     # requests never use up the owner's own.
     "reset_password": "20/m/ip",
     "reset_password_pair": "3/5m/key",
+    # The public intake form (intake/views.py): per client, and per contact (a keyed hash of it).
+    "intake_request": "10/1h/key",
+    "intake_request_contact": "3/1d/key",
     "signup": "10/m/ip",
 }
 MFA_FORMS = {"authenticate": "accounts.forms.MFAAuthenticateForm"}
@@ -353,6 +356,8 @@ CERCHIO_RETENTION_DAYS = {
     # A closed intake request loses its personal data after this (a withdrawn one at once).
     "intake_closed_request": env_int("CERCHIO_RETENTION_INTAKE_CLOSED_DAYS", 180),
 }
+# How long the link in a newcomer's confirmation lets them see, export or withdraw their request.
+CERCHIO_INTAKE_LINK_DAYS = env_int("CERCHIO_INTAKE_LINK_DAYS", 365)
 if PRODUCTION and CERCHIO_DEMO:
     raise ImproperlyConfigured("Demo mode cannot be used with CERCHIO_ENV=production")
 

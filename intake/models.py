@@ -73,8 +73,8 @@ CLOSE_FROM: dict[str, frozenset[str]] = {
     Outcome.NOT_INTERESTED: _TALKED_TO,
     Outcome.REFERRED: _TALKED_TO,
     Outcome.UNREACHABLE: _TALKED_TO | {RequestState.NEW},
-    # The person may withdraw at any time, even after the request was closed (their data goes).
-    Outcome.WITHDRAWN: _TALKED_TO | {RequestState.NEW, RequestState.CLOSED},
+    # The person may withdraw at any time (after closing, withdrawing erases the data and keeps the outcome).
+    Outcome.WITHDRAWN: _TALKED_TO | {RequestState.NEW},
 }
 OPEN_STATES = frozenset(set(RequestState.values) - {RequestState.CLOSED})
 
