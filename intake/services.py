@@ -334,7 +334,7 @@ def request_contact(*, request: IntakeRequest, by, now: datetime | None = None) 
         request = _locked(request)
         _move(request, RequestState.CONTACTED, now=now)
         request.first_contact_at = now
-        if request.assigned_to is None and workers_of(request.association).filter(pk=by.pk).exists():
+        if request.assigned_to is None and by is not None and workers_of(request.association).filter(pk=by.pk).exists():
             request.assigned_to = by
         request.save()
         _log(request, "intake.contacted", by, on_time=now <= request.deadline_at)
