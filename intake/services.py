@@ -561,11 +561,11 @@ def association_for_request(
 
     if group is not None:
         return group.association
-    groups = Group.objects.public().exclude(latitude=None)
+    groups = Group.objects.public().exclude(venue=None)
     place = resolve_place(town) if town else None
     if place is not None:
         for candidates in (groups.filter(themes=theme) if theme else groups.none(), groups):
-            located = list(candidates.values_list("association_id", "latitude", "longitude")[:2000])
+            located = list(candidates.values_list("association_id", "venue__latitude", "venue__longitude")[:2000])
             if located:
                 nearest = min(located, key=lambda row: distance_km(place.latitude, place.longitude, row[1], row[2]))
                 return Association.objects.get(pk=nearest[0])
