@@ -18,8 +18,9 @@ def confirmation_wanted(message) -> bool:
 
 
 def confirmation_context(message) -> dict:
-    request = _request(message)
-    if request is None:  # the sample used by the test that renders every kind
+    # The sample used by the test that renders every kind names no request (and has no database).
+    request = _request(message) if message.context.get("request") else None
+    if request is None:
         return {"reference": "R-ACDEFG", "association": "AMA", "deadline": timezone.localdate(), "withdraw_url": ""}
     with translation.override(message.language):
         path = reverse("intake:manage", kwargs={"token": request_token(request)})
@@ -50,7 +51,8 @@ def introduction_wanted(message) -> bool:
 
 
 def introduction_context(message) -> dict:
-    introduction = Introduction.objects.filter(pk=message.context.get("introduction")).first()
+    pk = message.context.get("introduction")
+    introduction = Introduction.objects.filter(pk=pk).first() if pk else None
     with translation.override(message.language):
         if introduction is not None and introduction.meeting_id:
             path = reverse("workspace:meeting", kwargs={"pk": introduction.meeting_id})
