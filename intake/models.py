@@ -151,7 +151,6 @@ class IntakeRequest(models.Model):
     email = EncryptedTextField(_("e-mail"), blank=True)
     email_index = models.CharField(max_length=64, blank=True, db_index=True)
     phone = EncryptedTextField(_("telefono"), blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
     call_times = models.PositiveSmallIntegerField(_("quando chiamare"), default=0)  # CallTime bitmask
     call_note = EncryptedTextField(_("note sugli orari"), blank=True)
     message = EncryptedTextField(_("messaggio"), blank=True)

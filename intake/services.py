@@ -259,7 +259,6 @@ def request_submit(
                 email=email,
                 email_index=contact_index(email) if email else "",
                 phone=phone,
-                phone_index=contact_index(phone) if phone else "",
                 call_times=call_times,
                 call_note=call_note,
                 message=message,
@@ -476,7 +475,7 @@ def request_withdraw(*, request: IntakeRequest, by=None, now: datetime | None = 
 
 # --- Personal data: erasure, retention, export ---------------------------------------
 
-PERSONAL_FIELDS = ("first_name", "email", "email_index", "phone", "phone_index", "call_note", "message", "town")
+PERSONAL_FIELDS = ("first_name", "email", "email_index", "phone", "call_note", "message", "town")
 
 
 def _redact(request: IntakeRequest, *, now: datetime) -> None:

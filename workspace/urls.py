@@ -39,6 +39,7 @@ urlpatterns = [
     path("intake/messages/<int:pk>/retry/", intake.intake_message_retry, name="intake_message_retry"),
     path("intake/refer/", intake.intake_refer, name="intake_refer"),
     path("intake/referred/", intake.intake_referred, name="intake_referred"),
+    path("intake/settings/", intake.intake_settings, name="intake_settings"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
 ]

@@ -163,6 +163,11 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
         {"GET": [302, 403, 403, 403, 200, 200, 200, 403, 200], "POST": [302, 403, 403, 403, 400, 400, 400, 403, 400]},
     ),
     "workspace:intake_referred": ((), {"GET": [302, 403, 403, 403, 403, 403, 403, 200, 200]}),
+    # A coordinator's own association (Y's too); a POST without fields is refused (400).
+    "workspace:intake_settings": (
+        (),
+        {"GET": [302, 403, 403, 403, 403, 200, 200, 403, 403], "POST": [302, 403, 403, 403, 403, 400, 400, 403, 403]},
+    ),
     # Accepting an invitation needs no account: the token is the key.
     # The link is for someone else's address: a signed-in person is told to sign out (403);
     # anonymous, the page asks for a password and an empty form is refused (200).

@@ -33,7 +33,6 @@ class Migration(migrations.Migration):
                 ('email', privacy.fields.EncryptedTextField(blank=True, verbose_name='e-mail')),
                 ('email_index', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('phone', privacy.fields.EncryptedTextField(blank=True, verbose_name='telefono')),
-                ('phone_index', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('call_times', models.PositiveSmallIntegerField(default=0, verbose_name='quando chiamare')),
                 ('call_note', privacy.fields.EncryptedTextField(blank=True, verbose_name='note sugli orari')),
                 ('message', privacy.fields.EncryptedTextField(blank=True, verbose_name='messaggio')),

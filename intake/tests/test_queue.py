@@ -208,3 +208,30 @@ def test_a_referrer_files_a_request_and_sees_only_their_own(client, referrer_x, 
     assert filed.reference in listing and other.reference not in listing
     assert "0461" not in listing
     assert client.get(_detail(filed)).status_code == 403
+
+
+def test_a_coordinator_sets_the_response_time_and_new_requests_follow_it(client, coordinator_x, association_x, submit):
+    from django.utils import timezone
+
+    url = "/it/workspace/intake/settings/"
+    client.force_login(coordinator_x)
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"response_working_days": "0", "demand_threshold": "6", "demand_radius_km": "30"})
+    assert bad.status_code == 400
+    data = {
+        "response_working_days": "5",
+        "demand_threshold": "8",
+        "demand_radius_km": "20",
+        "demand_window_months": "6",
+    }
+    assert client.post(url, data).status_code == 302
+    settings = services.settings_for(association_x)
+    assert (settings.response_working_days, settings.demand_threshold, settings.demand_radius_km) == (5, 8, 20)
+    request = submit()
+    assert (request.deadline_at - request.created_at).days >= 5
+    assert timezone.localtime(request.deadline_at).weekday() < 5
+
+
+def test_an_intake_operator_cannot_change_the_settings(client, intake_operator):
+    client.force_login(intake_operator)
+    assert client.get("/it/workspace/intake/settings/").status_code == 403

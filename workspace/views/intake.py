@@ -148,6 +148,7 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
             "tab_query": tab_query.urlencode(),
             "overdue_count": IntakeRequest.objects.filter(association=association).overdue(now).count(),
             "failed": list(_failed_intake_messages([association.pk])[:10]),
+            "can_configure": access_for(request).can(Cap.ASSOCIATION_MANAGE_GROUPS, association),
         },
     )
 
@@ -315,3 +316,54 @@ def intake_referred(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")[:100]
     )
     return render(request, "workspace/intake_referred.html", {"requests": requests})
+
+
+# --- The association's intake settings (coordinators) --------------------------------
+
+
+class IntakeSettingsForm(forms.Form):
+    response_working_days = forms.IntegerField(
+        label=gettext_lazy("Primo contatto entro quanti giorni lavorativi"),
+        min_value=1,
+        max_value=30,
+        help_text=gettext_lazy("Sabato, domenica e festivi esclusi. Vale per le richieste che arrivano da ora."),
+    )
+    demand_threshold = forms.IntegerField(
+        label=gettext_lazy("Richieste per proporre un nuovo gruppo"), min_value=2, max_value=50
+    )
+    demand_radius_km = forms.IntegerField(label=gettext_lazy("Raggio della zona (km)"), min_value=1, max_value=200)
+    demand_window_months = forms.IntegerField(
+        label=gettext_lazy("Periodo considerato (mesi)"), min_value=1, max_value=36
+    )
+
+
+@workspace_view(Cap.ASSOCIATION_MANAGE_GROUPS, methods=("GET", "POST"))
+def intake_settings(request: HttpRequest) -> HttpResponse:
+    access = access_for(request)
+    associations = list(
+        Association.objects.filter(pk__in=access.association_ids(Cap.ASSOCIATION_MANAGE_GROUPS)).order_by("name")
+    )
+    if not associations:
+        audit_refused_page(request)
+        raise PermissionDenied
+    raw = request.POST.get("association") or request.GET.get("association") or ""
+    association = next((item for item in associations if str(item.pk) == raw), associations[0])
+    current = services.settings_for(association)
+    fields = ("response_working_days", "demand_threshold", "demand_radius_km", "demand_window_months")
+    initial = {name: getattr(current, name) for name in fields}
+    form = IntakeSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_update(association=association, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Impostazioni salvate."))
+            return redirect(f"{reverse('workspace:intake_settings')}?association={association.pk}")
+    return render(
+        request,
+        "workspace/intake_settings.html",
+        {"form": form, "association": association, "associations": associations if len(associations) > 1 else []},
+        status=400 if form.errors else 200,
+    )
