@@ -6,6 +6,7 @@ in the form so a double tap or a reload creates one request.
 """
 
 import hashlib
+import re
 
 from allauth.core import ratelimit
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from privacy.models import AuditAction
 from privacy.services import export_json
 
 SENT_KEY = "intake_sent"
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
 def _limit_keys(request: HttpRequest, form: RequestForm) -> list[tuple[str, str]]:
@@ -40,12 +42,17 @@ def _limit_keys(request: HttpRequest, form: RequestForm) -> list[tuple[str, str]
     return keys
 
 
+def _query(request: HttpRequest, name: str, limit: int) -> str:
+    """A query-string value, cut to size and without NUL characters (the database refuses them)."""
+    return " ".join((request.GET.get(name) or "").replace("\x00", "").split())[:limit]
+
+
 def _initial(request: HttpRequest) -> tuple[dict, Group | None]:
     initial = {"token": new_submission_token()}
     group = None
-    slug = (request.GET.get("group") or "")[:120]
-    if slug:
-        group = Group.objects.public().select_related("association").filter(slug=slug).first()
+    slug = _query(request, "group", 120)
+    if slug and _SLUG.match(slug):
+        group = Group.objects.public().select_related("association", "venue").filter(slug=slug).first()
     if group is not None:
         initial["group"] = group.slug
         theme = group.themes.order_by("pk").first()
@@ -53,10 +60,10 @@ def _initial(request: HttpRequest) -> tuple[dict, Group | None]:
             initial["theme"] = theme.slug
         if group.venue_id:
             initial["town"] = group.venue.comune
-    theme_slug = (request.GET.get("theme") or "")[:80]
-    if theme_slug and Theme.objects.filter(slug=theme_slug).exists():
+    theme_slug = _query(request, "theme", 80)
+    if theme_slug and _SLUG.match(theme_slug) and Theme.objects.filter(slug=theme_slug).exists():
         initial["theme"] = theme_slug
-    town = " ".join((request.GET.get("town") or "").split())[: services.MAX_TOWN]
+    town = _query(request, "town", services.MAX_TOWN)
     if town:
         initial["town"] = town
     return initial, group

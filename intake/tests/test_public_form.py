@@ -195,10 +195,9 @@ _fields = st.fixed_dictionaries(
 @given(data=_fields, query=st.text(max_size=200))
 def test_random_input_never_gives_a_server_error(client, group_a, theme, data, query):
     client.raise_request_exception = False
-    clean = {key: value.replace("\x00", "") if isinstance(value, str) else value for key, value in data.items()}
-    response = client.post(URL, clean)
+    response = client.post(URL, data)
     assert response.status_code in (200, 302, 400, 429)
-    response = client.get(URL, {"group": query.replace("\x00", ""), "theme": query, "town": query})
+    response = client.get(URL, {"group": query, "theme": query, "town": query})
     assert response.status_code == 200
 
 
