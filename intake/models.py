@@ -42,6 +42,7 @@ class Relationship(models.TextChoices):
 class Source(models.TextChoices):
     PUBLIC = "public", _("dal sito")
     REFERRER = "referrer", _("da un professionista inviante")
+    STAFF = "staff", _("registrata dall'accoglienza")
 
 
 class CallTime(models.IntegerChoices):

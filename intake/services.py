@@ -239,7 +239,7 @@ def request_submit(
             raise Refused(_("Non puoi inviare richieste a questa associazione."))
         if not person_agreed:
             raise Refused(_("Conferma che la persona è d'accordo a essere ricontattata dall'associazione."))
-        source = Source.REFERRER if AssociationRole.REFERRER in roles else Source.PUBLIC
+        source = Source.REFERRER if AssociationRole.REFERRER in roles else Source.STAFF
     place = resolve_place(town) if town else None
     try:
         with transaction.atomic():
