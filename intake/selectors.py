@@ -1,16 +1,20 @@
 """Reads other apps use: what a facilitator needs to know about newcomers, and nothing more."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from intake.models import Introduction, Outcome, RequestState
 from network.models import Meeting
 
 
 def announced_introductions() -> QuerySet[Introduction]:
-    """Introductions still standing: the request is introduced (or joined) and not erased."""
+    """Introductions still standing: the request is introduced (or joined) to that group and not erased.
+
+    A request introduced to one group and then proposed elsewhere leaves the first group's list.
+    """
     return Introduction.objects.filter(
         Q(request__state=RequestState.INTRODUCED) | Q(request__outcome=Outcome.JOINED),
         request__redacted_at__isnull=True,
+        request__proposed_group=F("group"),
     )
 
 

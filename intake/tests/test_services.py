@@ -347,3 +347,17 @@ def test_the_same_submission_token_creates_one_request(submit):
     first = submit(submission_token="abc")
     second = submit(submission_token="abc", first_name="Altro")
     assert first.pk == second.pk and IntakeRequest.objects.count() == 1
+
+
+def test_a_newcomer_introduced_elsewhere_leaves_the_first_groups_list(submit, group_a, group_b):
+    _with_meetings(group_a)
+    _with_meetings(group_b)
+    request = submit(first_name="Lucia")
+    first = _to_introduced(request, group_a, None).introductions.get()
+    services.request_propose(request=request, group=group_b, by=None)
+    assert newcomers_for_meeting(meeting=first.meeting) == []
+    second = services.request_introduce(request=request, by=None)
+    assert newcomers_for_meeting(meeting=second.meeting) == ["Lucia"]
+    assert newcomers_for_meeting(meeting=first.meeting) == []
+    services.request_wait(request=request, by=None)
+    assert newcomers_for_meeting(meeting=second.meeting) == []
