@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "network",
     "directory",
+    "intake",
     "workspace",
     "api",
 ]
@@ -250,6 +251,9 @@ ACCOUNT_RATE_LIMITS = {
     # requests never use up the owner's own.
     "reset_password": "20/m/ip",
     "reset_password_pair": "3/5m/key",
+    # The public intake form (intake/views.py): per client, and per contact (a keyed hash of it).
+    "intake_request": "10/1h/key",
+    "intake_request_contact": "3/1d/key",
     "signup": "10/m/ip",
 }
 MFA_FORMS = {"authenticate": "accounts.forms.MFAAuthenticateForm"}
@@ -349,7 +353,11 @@ CERCHIO_RETENTION_DAYS = {
     "unclaimed_email": env_int("CERCHIO_RETENTION_UNCLAIMED_EMAIL_DAYS", 1),
     "outbox_message": env_int("CERCHIO_RETENTION_OUTBOX_DAYS", 30),
     "unused_invitation": env_int("CERCHIO_RETENTION_UNUSED_INVITATION_DAYS", 30),
+    # A closed intake request loses its personal data after this (a withdrawn one at once).
+    "intake_closed_request": env_int("CERCHIO_RETENTION_INTAKE_CLOSED_DAYS", 180),
 }
+# How long the link in a newcomer's confirmation lets them see, export or withdraw their request.
+CERCHIO_INTAKE_LINK_DAYS = env_int("CERCHIO_INTAKE_LINK_DAYS", 365)
 if PRODUCTION and CERCHIO_DEMO:
     raise ImproperlyConfigured("Demo mode cannot be used with CERCHIO_ENV=production")
 

@@ -2,6 +2,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -62,8 +63,8 @@ def public_group_or_404(slug: str) -> Group:
 
 
 def join_url(group: Group) -> str:
-    """Where "Vuoi partecipare?" leads: the one place to change it (to the intake request form)."""
-    return reverse("directory:group", kwargs={"slug": group.slug}) + "#partecipare"
+    """Where "Vuoi partecipare?" leads: the association's request form, with the group filled in."""
+    return reverse("intake:request") + "?" + urlencode({"group": group.slug})
 
 
 def public_associations():

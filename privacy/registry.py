@@ -134,6 +134,28 @@ register(
     why="changes made in the back office",
 )
 
+# Intake (intake/): a newcomer's request. Its contact details are encrypted; the full request is
+# exported and withdrawn through the signed link in its confirmation (intake:manage). The export here
+# lists no contact details, because staff who filed or were assigned a request export through it too.
+# Retention is intake's own nightly job (intake_purge): a closed request loses its personal data after
+# CERCHIO_RETENTION_INTAKE_CLOSED_DAYS (180) but keeps its dates, state and theme for the figures.
+register(
+    "intake.intakerequest",
+    owners=("referred_by", "assigned_to"),
+    email_index="email_index",
+    email_field="email",
+    export_fields=("reference", "association__name", "created_at", "state", "outcome", "consent_version", "consent_at"),
+    redact=("referred_by", "assigned_to"),
+    why="a newcomer's request to be put in touch with a group; contact details encrypted, erased after closing",
+)
+register(
+    "intake.introduction",
+    owners=("created_by",),
+    export_fields=("created_at", "group__name"),
+    redact=("created_by",),
+    why="who introduced a newcomer to a group (the newcomer's first name stays on the request)",
+)
+
 
 def looks_personal(model: type[models.Model]) -> bool:
     """A model holds personal data if it points to a person or stores contact details."""

@@ -33,6 +33,15 @@ ACTIONS = {
     "role.end": gettext_lazy("ha tolto un ruolo"),
     "theme.create": gettext_lazy("ha aggiunto un'area tematica"),
     "theme.rename": gettext_lazy("ha rinominato un'area tematica"),
+    "intake.submitted": gettext_lazy("ha registrato una richiesta di accoglienza"),
+    "intake.assigned": gettext_lazy("ha assegnato una richiesta di accoglienza"),
+    "intake.contacted": gettext_lazy("ha contattato una persona che ha chiesto aiuto"),
+    "intake.proposed": gettext_lazy("ha proposto un gruppo"),
+    "intake.introduced": gettext_lazy("ha presentato una persona al facilitatore"),
+    "intake.waiting": gettext_lazy("ha messo una richiesta in attesa di un gruppo"),
+    "intake.closed": gettext_lazy("ha chiuso una richiesta di accoglienza"),
+    "intake.erased": gettext_lazy("ha cancellato i dati di una richiesta"),
+    "intake.settings": gettext_lazy("ha cambiato le impostazioni dell'accoglienza"),
 }
 
 

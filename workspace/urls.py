@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.views import association, audit, groups, home, meetings, people, themes
+from workspace.views import association, audit, groups, home, intake, meetings, people, themes
 
 app_name = "workspace"
 urlpatterns = [
@@ -36,6 +36,13 @@ urlpatterns = [
     path("history/", association.history, name="history"),
     path("public-pages/", association.association_public, name="association_public"),
     path("audit/", audit.audit_log, name="audit"),
+    # Intake: the association's queue, one request, a referrer's form and list.
+    path("intake/", intake.intake_queue, name="intake_queue"),
+    path("intake/<int:pk>/", intake.intake_request_detail, name="intake_request"),
+    path("intake/messages/<int:pk>/retry/", intake.intake_message_retry, name="intake_message_retry"),
+    path("intake/refer/", intake.intake_refer, name="intake_refer"),
+    path("intake/referred/", intake.intake_referred, name="intake_referred"),
+    path("intake/settings/", intake.intake_settings, name="intake_settings"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
 ]

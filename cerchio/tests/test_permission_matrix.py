@@ -18,6 +18,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Profile
+from intake.consent import CURRENT_CONSENT_VERSION
+from intake.services import request_submit
 from network import services
 from network.models import GroupMembership, Invitation, Meeting, Pause, Theme
 from network.tests.factories import make_group
@@ -98,6 +100,10 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
     "directory:group": ({"slug": "pubblico"}, ALL(200)),
     "directory:about": ({}, ALL(200)),
     "directory:privacy": ({}, ALL(200)),
+    # Intake: the public request form; its confirmation needs the session of a request just sent.
+    "intake:request": ({}, ALL(200)),
+    "intake:sent": ({}, ALL(302)),
+    "intake:manage": ({"token": "not-signed"}, ALL(400)),
 }
 
 # Workspace: url name → (kwargs keys from the world, {method: statuses in the order of PERSONAS}).
@@ -149,6 +155,28 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:invitation_withdraw": (("invitation",), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:role_end": (("kind", "membership"), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:message_retry": (("message",), {"GET": ALL(405), "POST": X_ONLY_POST}),
+    # Intake: only the association's intake operators and coordinators (never a site administrator
+    # without that role); Y's coordinator works Y's queue and gets 404 for X's request.
+    "workspace:intake_queue": ((), {"GET": [302, 403, 403, 403, 200, 200, 200, 403, 403]}),
+    "workspace:intake_request": (
+        ("intake_request",),
+        {"GET": [302, 403, 403, 403, 200, 200, 404, 403, 403], "POST": [302, 403, 403, 403, 302, 302, 404, 403, 403]},
+    ),
+    "workspace:intake_message_retry": (
+        ("intake_message",),
+        {"GET": ALL(405), "POST": [302, 403, 403, 403, 302, 302, 404, 403, 403]},
+    ),
+    # Referrers and intake staff file a request for someone; an empty form is refused (400).
+    "workspace:intake_refer": (
+        (),
+        {"GET": [302, 403, 403, 403, 200, 200, 200, 403, 200], "POST": [302, 403, 403, 403, 400, 400, 400, 403, 400]},
+    ),
+    "workspace:intake_referred": ((), {"GET": [302, 403, 403, 403, 403, 403, 403, 200, 200]}),
+    # A coordinator's own association (Y's too); a POST without fields is refused (400).
+    "workspace:intake_settings": (
+        (),
+        {"GET": [302, 403, 403, 403, 403, 200, 200, 403, 403], "POST": [302, 403, 403, 403, 403, 400, 400, 403, 403]},
+    ),
     # Accepting an invitation needs no account: the token is the key.
     # The link is for someone else's address: a signed-in person is told to sign out (403);
     # anonymous, the page asks for a password and an empty form is refused (200).
@@ -177,6 +205,7 @@ WORKSPACE_POST_DATA = {
     },
     "workspace:meeting_venue": lambda world: {"venue": world["venue"]},
     "workspace:theme_edit": {"synonyms": "variante, sinonimo"},
+    "workspace:intake_request": {"action": "contact"},
 }
 
 
@@ -221,7 +250,14 @@ def world(request, db, group_a, group_b, group_y, association_x):
     purge_expired_task.enqueue()  # so the background-task admin has a row
     failed = message_enqueue(kind="generic", key="matrix", to="x@example.org", language="it", context={})
     OutboxMessage.objects.filter(pk=failed.pk).update(status="failed", association_id=association_x.pk)
+    intake_request, _created = request_submit(
+        association=association_x, first_name="Anna", email="anna@example.org", consent_version=CURRENT_CONSENT_VERSION
+    )
+    intake_message = OutboxMessage.objects.get(kind="intake_confirmation")
+    OutboxMessage.objects.filter(pk=intake_message.pk).update(status="failed")
     return {
+        "intake_request": intake_request,
+        "intake_message": intake_message,
         "message": failed,
         "membership": GroupMembership.objects.get(user=request.getfixturevalue("facilitator_a")),
         "slug": public.slug,
@@ -276,8 +312,12 @@ def _workspace_kwargs(keys: tuple[str, ...], world) -> dict:
         "membership": world["membership"].pk,
         "kind": "group",
         "theme": world["theme"].slug,
+        "intake_request": world["intake_request"].pk,
+        "intake_message": world["intake_message"].pk,
     }
     names = {
+        "intake_request": "pk",
+        "intake_message": "pk",
         "meeting": "pk",
         "pause": "pk",
         "invitation": "pk",

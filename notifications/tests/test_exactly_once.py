@@ -133,8 +133,9 @@ print(json.dumps([PeriodicRun.objects.count(), tasks]))
 """,
     )
     assert runs == [
-        3,
+        4,
         [
+            ["intake.tasks.intake_purge_task", "SUCCESSFUL"],
             ["network.tasks.refresh_meetings_task", "SUCCESSFUL"],
             ["notifications.tasks.prune_task_results_task", "SUCCESSFUL"],
             ["notifications.tasks.purge_expired_task", "SUCCESSFUL"],

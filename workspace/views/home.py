@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from intake.models import IntakeRequest, RequestState
+from intake.selectors import introductions_for_groups
 from network.access import Cap, access_for
 from network.models import Association, AssociationRole, GroupStatus, Invitation, Meeting, Schedule
 from notifications.services import failed_messages
@@ -74,11 +76,19 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("group", "venue", "schedule")
             .order_by("starts_at")[:HOME_MEETINGS]
         )
+    intake = None
+    intake_ids = access.association_ids(Cap.INTAKE_WORK)
+    if intake_ids:
+        queue = IntakeRequest.objects.filter(association_id__in=intake_ids)
+        intake = {"new": queue.filter(state=RequestState.NEW).count(), "overdue": queue.overdue(now).count()}
     return render(
         request,
         "workspace/home.html",
         {
             "meetings": meetings,
+            # Newcomers announced to the groups the person facilitates: a first name, never a contact.
+            "newcomers": introductions_for_groups(groups=own),
+            "intake": intake,
             "groups": groups,
             "many_groups": len(groups) > 1,
             "attention": attention,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake.selectors import newcomers_for_meeting
 from lib.dates import when_label
 from network import services
 from network.access import Cap
@@ -55,7 +56,11 @@ def _render(request, template: str, meeting, form, **extra) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, CAP)
     mark_paused([meeting])
-    return render(request, "workspace/meeting_detail.html", {"meeting": meeting, "group": meeting.group})
+    return render(
+        request,
+        "workspace/meeting_detail.html",
+        {"meeting": meeting, "group": meeting.group, "newcomers": newcomers_for_meeting(meeting=meeting)},
+    )
 
 
 @workspace_view(CAP, methods=("GET", "POST"))
