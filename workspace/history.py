@@ -33,6 +33,8 @@ ACTIONS = {
     "role.end": gettext_lazy("ha tolto un ruolo"),
     "theme.create": gettext_lazy("ha aggiunto un'area tematica"),
     "theme.rename": gettext_lazy("ha rinominato un'area tematica"),
+    "demand.start_group": gettext_lazy("ha avviato un gruppo su richiesta"),
+    "intake.settings": gettext_lazy("ha cambiato le impostazioni dell'accoglienza"),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.views import association, audit, groups, home, meetings, people
+from workspace.views import association, audit, demand, groups, home, meetings, people
 
 app_name = "workspace"
 urlpatterns = [
@@ -33,6 +33,12 @@ urlpatterns = [
     path("people/roles/<str:kind>/<int:pk>/end/", people.role_end, name="role_end"),
     path("history/", association.history, name="history"),
     path("audit/", audit.audit_log, name="audit"),
+    # Unmet demand, groups started on request, and the association's intake figures.
+    path("demand/", demand.demand_board, name="demand"),
+    path("demand/<int:pk>/start/", demand.demand_start, name="demand_start"),
+    path("demand/settings/", demand.intake_settings, name="intake_settings"),
+    path("figures/intake/", demand.intake_figures, name="intake_figures"),
+    path("figures/intake/csv/", demand.intake_figures_csv, name="intake_figures_csv"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
 ]
