@@ -171,9 +171,7 @@ def cluster_areas(records: list[DemandRecord], *, radius_km: float, threshold: i
     first area is the densest there is: if any town has `threshold` records around it,
     the first area reaches the threshold.
     """
-    neighbours = {
-        record.pk: {other.pk for other in records if _near(record, other, radius_km)} for record in records
-    }
+    neighbours = {record.pk: {other.pk for other in records if _near(record, other, radius_km)} for record in records}
     by_pk = {record.pk: record for record in records}
     remaining = set(by_pk)
     areas = []
@@ -304,11 +302,8 @@ def demand_start_group(
 
 
 def _first_meeting(group_id: int, now=None) -> Meeting | None:
-    return (
-        Meeting.objects.filter(group_id=group_id, is_scheduled=True, is_cancelled=False, starts_at__gte=now or timezone.now())
-        .order_by("starts_at")
-        .first()
-    )
+    upcoming = Meeting.objects.filter(group_id=group_id, is_scheduled=True, is_cancelled=False)
+    return upcoming.filter(starts_at__gte=now or timezone.now()).order_by("starts_at").first()
 
 
 def _news_key(request_id: int, group_id: int) -> str:

@@ -61,9 +61,7 @@ def demand_board(request: HttpRequest) -> HttpResponse:
                 "theme": row.theme,
                 "reached": row.reached,
                 # Areas of one or two requests are neither counted nor named: a town and a theme could point at someone.
-                "areas": [
-                    {"area": area, "count": suppressed_label(area.count), "towns": area.towns} for area in shown
-                ],
+                "areas": [{"area": area, "count": suppressed_label(area.count), "towns": area.towns} for area in shown],
                 "small": len(shown) < len(row.areas),
                 "count": suppressed_label(row.count) if row.theme is None else None,
             }
