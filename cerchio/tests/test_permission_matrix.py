@@ -18,6 +18,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Profile
+from intake.models import DemandRecord
 from network import services
 from network.models import GroupMembership, Invitation, Meeting, Pause, Theme
 from network.tests.factories import make_group
@@ -140,6 +141,15 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:invitation_withdraw": (("invitation",), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:role_end": (("kind", "membership"), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:message_retry": (("message",), {"GET": ALL(405), "POST": X_ONLY_POST}),
+    # Unmet demand and the intake figures: coordinators (a coordination reads its members', never starts a group).
+    "workspace:demand": ((), {"GET": ASSOCIATION}),
+    "workspace:demand_start": (("demand",), {"GET": X_ONLY, "POST": X_ONLY_POST}),
+    "workspace:intake_settings": (
+        (),
+        {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 302, 302, 302, 403]},
+    ),
+    "workspace:intake_figures": ((), {"GET": ASSOCIATION}),
+    "workspace:intake_figures_csv": ((), {"GET": ASSOCIATION}),
     # Accepting an invitation needs no account: the token is the key.
     # The link is for someone else's address: a signed-in person is told to sign out (403);
     # anonymous, the page asks for a password and an empty form is refused (200).
@@ -167,6 +177,13 @@ WORKSPACE_POST_DATA = {
         "new_time": "18:00",
     },
     "workspace:meeting_venue": lambda world: {"venue": world["venue"]},
+    "workspace:demand_start": {"name": "Un gruppo su richiesta"},
+    "workspace:intake_settings": {
+        "response_working_days": "2",
+        "demand_threshold": "6",
+        "demand_radius_km": "30",
+        "demand_window_months": "6",
+    },
 }
 
 
@@ -211,7 +228,15 @@ def world(request, db, group_a, group_b, group_y, association_x):
     purge_expired_task.enqueue()  # so the background-task admin has a row
     failed = message_enqueue(kind="generic", key="matrix", to="x@example.org", language="it", context={})
     OutboxMessage.objects.filter(pk=failed.pk).update(status="failed", association_id=association_x.pk)
+    waiting = DemandRecord.objects.create(
+        association=association_x,
+        theme=Theme.objects.create(slug="richiesto", name_it="Richiesto"),
+        area="Trento",
+        audience="affected",
+        month=timezone.localdate().replace(day=1),
+    )
     return {
+        "demand": waiting,
         "message": failed,
         "membership": GroupMembership.objects.get(user=request.getfixturevalue("facilitator_a")),
         "slug": public.slug,
@@ -265,8 +290,17 @@ def _workspace_kwargs(keys: tuple[str, ...], world) -> dict:
         "message": world["message"].pk,
         "membership": world["membership"].pk,
         "kind": "group",
+        "demand": world["demand"].pk,
     }
-    names = {"meeting": "pk", "pause": "pk", "invitation": "pk", "venue": "pk", "message": "pk", "membership": "pk"}
+    names = {
+        "demand": "pk",
+        "meeting": "pk",
+        "pause": "pk",
+        "invitation": "pk",
+        "venue": "pk",
+        "message": "pk",
+        "membership": "pk",
+    }
     return {names.get(key, key): values[key] for key in keys}
 
 
