@@ -37,9 +37,7 @@ def coordination(association_x):
     return user
 
 
-def test_a_coordinator_never_sees_another_associations_demand_or_figures(
-    client, coordinator_x, association_y, world
-):
+def test_a_coordinator_never_sees_another_associations_demand_or_figures(client, coordinator_x, association_y, world):
     client.force_login(coordinator_x)
     own = client.get(reverse("workspace:demand")).content.decode()
     assert "Lutto" in own and "Smettere di fumare" not in own and "Bolzano" not in own

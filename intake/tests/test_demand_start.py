@@ -82,7 +82,8 @@ def test_the_coordinator_starts_the_group_from_the_board(client, coordinator_x, 
     assert client.post(url, {"name": ""}).status_code == 400
     response = client.post(url, {"name": "Lutto a Trento", "description": ""})
     group = Group.objects.get(name="Lutto a Trento")
-    assert response.status_code == 302 and response["Location"] == reverse("workspace:group", kwargs={"slug": group.slug})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workspace:group", kwargs={"slug": group.slug})
     assert DemandRecord.objects.filter(group=group).count() == 6
     # The same link again leads to the group, never to a second one.
     again = client.post(url, {"name": "Lutto a Trento"})
