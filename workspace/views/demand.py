@@ -8,6 +8,8 @@
   and the same tables as CSV. Counts below 3 are suppressed everywhere.
 """
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -205,6 +208,18 @@ def intake_settings(request: HttpRequest) -> HttpResponse:
 # --- Figures --------------------------------------------------------------------
 
 
+def _natural_size(svg: str) -> str:
+    """The chart at its own size (width and height from its viewBox): on a phone it scrolls in its box.
+
+    Shrunk to a phone's width, a year of months would have 5-pixel labels.
+    """
+    found = re.search(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg)
+    if found is None:
+        return svg
+    width, height = found.groups()
+    return mark_safe(svg.replace("<svg ", f'<svg width="{width}" height="{height}" ', 1))  # noqa: S308  from bar_chart
+
+
 def _year(request: HttpRequest) -> int | None:
     raw = request.GET.get("year", "")
     if raw.isascii() and raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= timezone.localdate().year:
@@ -265,10 +280,10 @@ def intake_figures(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "year": year,
             "years": years_with_requests(association),
-            "outcome_chart": outcome_chart,
-            "theme_chart": theme_chart,
-            "contact_chart": contact_chart,
-            "median_chart": median_chart,
+            "outcome_chart": _natural_size(outcome_chart),
+            "theme_chart": _natural_size(theme_chart) if theme_chart else None,
+            "contact_chart": _natural_size(contact_chart),
+            "median_chart": _natural_size(median_chart),
             "query": query,
         },
     )
