@@ -10,7 +10,7 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Accoglienza: richieste e domanda senza gruppo")
 
     def ready(self):
-        from intake import messages, tasks
+        from intake import demand, messages, tasks
         from intake.services import KIND_CONFIRMATION, KIND_INTRODUCTION, KIND_NEW
         from notifications.kinds import register_kind
         from notifications.periodic import register_periodic
@@ -38,3 +38,5 @@ class IntakeConfig(AppConfig):
         )
         # Every night, closed requests past their retention lose their personal data.
         register_periodic("intake_purge", task=tasks.intake_purge_task, at=time(3, 40))
+        # Unmet demand: the message to people waiting for a group, and the job that sends it.
+        demand.register()

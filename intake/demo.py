@@ -70,3 +70,6 @@ def intake_demo(result: dict, *, today=None) -> None:
                     services.request_wait(request=request, by=operator)
                 elif step == "joined":
                     services.request_close(request=request, outcome=Outcome.JOINED, by=operator)
+
+
+from intake import demo_demand  # noqa: E402, F401  unmet demand and the figures: registers its @demo_step

@@ -78,23 +78,6 @@ def settings_for(association: Association) -> IntakeSettings:
     return found or IntakeSettings(association=association)
 
 
-def settings_update(*, association: Association, by, **changes) -> IntakeSettings:
-    allowed = {"response_working_days", "demand_threshold", "demand_radius_km", "demand_window_months"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValueError(f"unknown settings: {sorted(unknown)}")
-    with transaction.atomic():
-        current, _created = IntakeSettings.objects.get_or_create(association=association)
-        if "response_working_days" in changes and not 1 <= int(changes["response_working_days"]) <= 30:
-            raise Refused(_("Il primo contatto va previsto tra 1 e 30 giorni lavorativi."))
-        for name, value in changes.items():
-            setattr(current, name, value)
-        current.full_clean()
-        current.save()
-        activity_record(actor=by, action="intake.settings", target=current, association=association, payload=changes)
-    return current
-
-
 def workers_of(association: Association):
     """The people who work this association's queue: its intake operators and coordinators."""
     from django.contrib.auth import get_user_model

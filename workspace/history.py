@@ -42,6 +42,7 @@ ACTIONS = {
     "intake.closed": gettext_lazy("ha chiuso una richiesta di accoglienza"),
     "intake.erased": gettext_lazy("ha cancellato i dati di una richiesta"),
     "intake.settings": gettext_lazy("ha cambiato le impostazioni dell'accoglienza"),
+    "demand.start_group": gettext_lazy("ha avviato un gruppo su richiesta"),
 }
 
 

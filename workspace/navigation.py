@@ -31,6 +31,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("workspace:history", _("Attività"), (Cap.ASSOCIATION_VIEW_ACTIVITY,)),
     NavItem("workspace:association_public", _("Pagine pubbliche"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
     NavItem("workspace:audit", _("Registro degli accessi"), (Cap.ASSOCIATION_VIEW_AUDIT,)),
+    NavItem("workspace:demand", _("Richieste senza gruppo"), (Cap.NETWORK_VIEW_FIGURES,)),
+    NavItem("workspace:intake_figures", _("Numeri dell'accoglienza"), (Cap.NETWORK_VIEW_FIGURES,)),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.views import association, audit, groups, home, intake, meetings, people, themes
+from workspace.views import association, audit, demand, groups, home, intake, meetings, people, themes
 
 app_name = "workspace"
 urlpatterns = [
@@ -42,7 +42,12 @@ urlpatterns = [
     path("intake/messages/<int:pk>/retry/", intake.intake_message_retry, name="intake_message_retry"),
     path("intake/refer/", intake.intake_refer, name="intake_refer"),
     path("intake/referred/", intake.intake_referred, name="intake_referred"),
-    path("intake/settings/", intake.intake_settings, name="intake_settings"),
+    # Unmet demand, groups started on request, and the association's intake figures.
+    path("demand/", demand.demand_board, name="demand"),
+    path("demand/<int:pk>/start/", demand.demand_start, name="demand_start"),
+    path("intake/settings/", demand.intake_settings, name="intake_settings"),
+    path("figures/intake/", demand.intake_figures, name="intake_figures"),
+    path("figures/intake/csv/", demand.intake_figures_csv, name="intake_figures_csv"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
 ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from intake.consent import CURRENT_CONSENT_VERSION
+from intake.models import DemandRecord
 from intake.services import request_submit
 from network import services
 from network.models import GroupMembership, Invitation, Meeting, Pause, Theme
@@ -172,11 +173,15 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
         {"GET": [302, 403, 403, 403, 200, 200, 200, 403, 200], "POST": [302, 403, 403, 403, 400, 400, 400, 403, 400]},
     ),
     "workspace:intake_referred": ((), {"GET": [302, 403, 403, 403, 403, 403, 403, 200, 200]}),
-    # A coordinator's own association (Y's too); a POST without fields is refused (400).
+    # Unmet demand and the intake figures: coordinators (a coordination reads its members', never starts a group).
+    "workspace:demand": ((), {"GET": ASSOCIATION}),
+    "workspace:demand_start": (("demand",), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:intake_settings": (
         (),
-        {"GET": [302, 403, 403, 403, 403, 200, 200, 403, 403], "POST": [302, 403, 403, 403, 403, 400, 400, 403, 403]},
+        {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 302, 302, 302, 403]},
     ),
+    "workspace:intake_figures": ((), {"GET": ASSOCIATION}),
+    "workspace:intake_figures_csv": ((), {"GET": ASSOCIATION}),
     # Accepting an invitation needs no account: the token is the key.
     # The link is for someone else's address: a signed-in person is told to sign out (403);
     # anonymous, the page asks for a password and an empty form is refused (200).
@@ -206,6 +211,13 @@ WORKSPACE_POST_DATA = {
     "workspace:meeting_venue": lambda world: {"venue": world["venue"]},
     "workspace:theme_edit": {"synonyms": "variante, sinonimo"},
     "workspace:intake_request": {"action": "contact"},
+    "workspace:demand_start": {"name": "Un gruppo su richiesta"},
+    "workspace:intake_settings": {
+        "response_working_days": "2",
+        "demand_threshold": "6",
+        "demand_radius_km": "30",
+        "demand_window_months": "6",
+    },
 }
 
 
@@ -255,9 +267,17 @@ def world(request, db, group_a, group_b, group_y, association_x):
     )
     intake_message = OutboxMessage.objects.get(kind="intake_confirmation")
     OutboxMessage.objects.filter(pk=intake_message.pk).update(status="failed")
+    waiting = DemandRecord.objects.create(
+        association=association_x,
+        theme=Theme.objects.create(slug="richiesto", name_it="Richiesto"),
+        area="Trento",
+        audience="affected",
+        month=timezone.localdate().replace(day=1),
+    )
     return {
         "intake_request": intake_request,
         "intake_message": intake_message,
+        "demand": waiting,
         "message": failed,
         "membership": GroupMembership.objects.get(user=request.getfixturevalue("facilitator_a")),
         "slug": public.slug,
@@ -314,8 +334,10 @@ def _workspace_kwargs(keys: tuple[str, ...], world) -> dict:
         "theme": world["theme"].slug,
         "intake_request": world["intake_request"].pk,
         "intake_message": world["intake_message"].pk,
+        "demand": world["demand"].pk,
     }
     names = {
+        "demand": "pk",
         "intake_request": "pk",
         "intake_message": "pk",
         "meeting": "pk",

@@ -8,7 +8,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from intake import services
+from intake import demand, services
 from intake.models import CLOSE_FROM, DemandRecord, IntakeRequest, Introduction, Outcome, RequestState
 from intake.selectors import newcomers_for_meeting
 from network import services as network_services
@@ -47,7 +47,7 @@ def test_the_deadline_counts_working_days_of_the_association(submit, association
     friday_evening = datetime(2026, 11, 27, 19, 0, tzinfo=ROME)
     request = submit(now=friday_evening)
     assert timezone.localtime(request.deadline_at).date() == date(2026, 12, 1)
-    services.settings_update(association=association_x, response_working_days=5, by=None)
+    demand.intake_settings_update(association=association_x, response_working_days=5, by=None)
     # Five working days from Friday 4 December: Monday 7, Wednesday 9 (8 is a holiday), 10, 11, Monday 14.
     later = submit(now=datetime(2026, 12, 4, 10, 0, tzinfo=ROME), email="altra@example.org")
     assert timezone.localtime(later.deadline_at).date() == date(2026, 12, 14)
