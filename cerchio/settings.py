@@ -367,3 +367,5 @@ if PRODUCTION and _site.scheme != "https":
 # worker holds a message it is sending before another worker may take it over.
 CERCHIO_OUTBOX_MAX_ATTEMPTS = env_int("CERCHIO_OUTBOX_MAX_ATTEMPTS", 6)
 CERCHIO_OUTBOX_LEASE_SECONDS = env_int("CERCHIO_OUTBOX_LEASE_SECONDS", 300)
+# How many due messages a worker claims at once (each is still recorded as sent on its own).
+CERCHIO_OUTBOX_BATCH = env_int("CERCHIO_OUTBOX_BATCH", 100)

@@ -11,7 +11,7 @@ glances at an inbox what someone is going through.
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -26,6 +26,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Extras:
+    """What a kind adds to one message at sending time: context, e-mail headers, attachments."""
+
+    context: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
+    # (filename, content, MIME type), e.g. ("incontro.ics", b"BEGIN:VCALENDAR…", "text/calendar")
+    attachments: tuple = ()
+
+
+@dataclass(frozen=True)
 class MessageKind:
     name: str
     template: str
@@ -35,6 +45,10 @@ class MessageKind:
     sample_context: dict | None = None
     # The context is emptied once the message is sent (it carries a one-time link, even if encrypted).
     forget_when_sent: bool = False
+    # For kinds sent by the thousand: given the claimed messages of this kind, returns for each
+    # pk its Extras, or None when it is no longer wanted; a few queries for the whole batch
+    # instead of still_wanted and build_context once per message.
+    prepare: "Callable[[list[OutboxMessage]], dict[int, Extras | None]] | None" = None
 
 
 KINDS: dict[str, MessageKind] = {}
@@ -48,9 +62,10 @@ def register_kind(
     build_context: "Callable[[OutboxMessage], dict] | None" = None,
     sample_context: dict | None = None,
     forget_when_sent: bool = False,
+    prepare: "Callable[[list[OutboxMessage]], dict[int, Extras | None]] | None" = None,
 ) -> MessageKind:
     """Declare a kind of message. Registering the same name twice with other values is an error."""
-    kind = MessageKind(name, template, still_wanted, build_context, sample_context, forget_when_sent)
+    kind = MessageKind(name, template, still_wanted, build_context, sample_context, forget_when_sent, prepare)
     if name in KINDS and KINDS[name] != kind:
         raise ValueError(f"Message kind {name!r} is already registered")
     KINDS[name] = kind
@@ -70,13 +85,19 @@ def message_id(kind: str, key: str) -> str:
     return f"<{digest}@{site_host()}>"
 
 
-def render_message(message: "OutboxMessage") -> EmailMultiAlternatives:
-    """The e-mail for an outbox row, in the recipient's language, plain text and HTML."""
+def render_message(message: "OutboxMessage", extras: Extras | None = None) -> EmailMultiAlternatives:
+    """The e-mail for an outbox row, in the recipient's language, plain text and HTML.
+
+    `extras` (from the kind's `prepare`) adds context, headers such as List-Unsubscribe,
+    and attachments such as a meeting's calendar file.
+    """
     kind = get_kind(message.kind)
     context = {"site_url": settings.CERCHIO_SITE_URL, "home_url": absolute_url(f"/{message.language}/")}
     context.update(message.context)
     if kind.build_context:
         context.update(kind.build_context(message))
+    if extras is not None:
+        context.update(extras.context)
     folder = f"notifications/{kind.template}"
     with translation.override(message.language):
         subject = render_to_string(f"{folder}/subject.txt", context).strip()
@@ -86,7 +107,9 @@ def render_message(message: "OutboxMessage") -> EmailMultiAlternatives:
         subject=subject,
         body=text,
         to=[message.recipient],
-        headers={"Message-ID": message_id(message.kind, message.key)},
+        headers={**(extras.headers if extras else {}), "Message-ID": message_id(message.kind, message.key)},
     )
     email.attach_alternative(html, "text/html")
+    for filename, content, mimetype in extras.attachments if extras else ():
+        email.attach(filename, content, mimetype)
     return email
