@@ -128,3 +128,31 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
             calendar.add_component(moved)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def meeting_calendar(meeting: Meeting, *, page_url: str, sequence: int = 0, summary: str | None = None) -> bytes:
+    """One meeting as a calendar file to attach to an e-mail (a reminder or a change notice).
+
+    The event has its own UID per meeting and a SEQUENCE that grows with each notice, so a
+    calendar application updates the entry it already has; a cancelled meeting is sent
+    with METHOD:CANCEL and STATUS:CANCELLED, which removes it.
+    """
+    zone = ZoneInfo(meeting.schedule.timezone)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Cerchio//Gruppi di auto mutuo aiuto//IT")
+    calendar.add("version", "2.0")
+    cancelled = meeting.is_cancelled or not meeting.is_scheduled
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@{site_host()}")
+    event.add("sequence", sequence)
+    event.add("summary", summary if summary is not None else meeting.group.name)
+    event.add("dtstart", meeting.starts_at.astimezone(zone))
+    event.add("dtend", meeting.ends_at.astimezone(zone))
+    event.add("location", _location(meeting.venue))
+    event.add("url", page_url)
+    event.add("dtstamp", meeting.updated_at)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
