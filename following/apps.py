@@ -20,6 +20,7 @@ class FollowingConfig(AppConfig):
             still_wanted=messages.follow_is_pending,
             build_context=messages.follow_confirm_context,
             sample_context=messages.FOLLOW_CONFIRM_SAMPLE,
+            forget_when_sent=True,
         )
         register_kind(
             "reminder", template="reminder", prepare=messages.prepare_reminders, sample_context=messages.REMINDER_SAMPLE

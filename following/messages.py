@@ -51,12 +51,12 @@ def follow_is_pending(message) -> bool:
 
 
 def follow_confirm_context(message) -> dict:
-    follow = Follow.objects.select_related("follower").get(pk=message.context["follow"])
-    token = tokens.confirm_token(follow_id=follow.pk, secret=follow.follower.secret)
+    # Like an invitation's salt: the link needs the site's secret key too, and is forgotten once sent.
+    token = tokens.confirm_token(follow_id=message.context["follow"], secret=message.context["secret"])
     return {"confirm_url": _url("following:confirm", message.language, token=token)}
 
 
-FOLLOW_CONFIRM_SAMPLE = {"follow": 1}
+FOLLOW_CONFIRM_SAMPLE = {"follow": 1, "secret": "0" * 16}
 
 
 # --- Reminders and notices, a batch at a time ------------------------------------

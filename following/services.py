@@ -56,7 +56,7 @@ def follow_request(*, group: Group, email: str, language: str) -> Follow | None:
         key=f"follow_confirm:{follow.pk}:{timezone.localdate().isoformat()}",
         to=email,
         language=language,
-        context={"follow": follow.pk},
+        context={"follow": follow.pk, "secret": follower.secret},
         association_id=group.association_id,
     )
     activity_record(actor=None, action="follow.request", group=group)
