@@ -7,6 +7,7 @@ unsubscribe headers and the meeting's calendar file. Links are built at sending 
 nothing usable waits in the outbox.
 """
 
+from collections import OrderedDict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -87,6 +88,25 @@ def _previous_facts(before: dict, meeting: Meeting, language: str) -> dict:
         return {"day": short_day(starts, zone), "time": f"{starts.astimezone(zone):%H:%M}"}
 
 
+_CALENDARS: "OrderedDict[tuple, bytes]" = OrderedDict()
+
+
+def _calendar(meeting: Meeting, *, language: str, page_url: str, sequence: int) -> bytes:
+    """The meeting's calendar file, built once per meeting state, notice and language."""
+    key = (meeting.pk, meeting.updated_at, meeting.venue.updated_at if meeting.venue else None, sequence, language)
+    found = _CALENDARS.get(key)
+    if found is None:
+        with translation.override(language):
+            # Calendars show on a locked phone: the entry does not name the group either.
+            found = meeting_calendar(
+                meeting, page_url=page_url, sequence=sequence, summary=translation.gettext("Incontro (Cerchio)")
+            )
+        _CALENDARS[key] = found
+        if len(_CALENDARS) > 1024:
+            _CALENDARS.popitem(last=False)
+    return found
+
+
 def _prepare(messages, *, is_wanted) -> dict[int, Extras | None]:
     """Shared by reminders and notices: one query per table for the whole batch."""
     follower_ids = {m.context.get("follower") for m in messages}
@@ -120,27 +140,24 @@ def _prepare(messages, *, is_wanted) -> dict[int, Extras | None]:
         cache_key = (meeting.pk, language)
         if cache_key not in facts:
             facts[cache_key] = _meeting_facts(meeting, language)
-            with translation.override(language):
-                calendars[cache_key] = meeting_calendar(
-                    meeting,
-                    page_url=facts[cache_key]["group_url"],
-                    sequence=versions.get(meeting.pk) or 0,
-                    # Calendars show on a locked phone: the entry does not name the group either.
-                    summary=translation.gettext("Incontro (Cerchio)"),
-                )
+            calendars[cache_key] = _calendar(
+                meeting, language=language, page_url=facts[cache_key]["group_url"], sequence=versions.get(meeting.pk) or 0
+            )
         leave = _url(
             "following:leave",
             language,
             token=tokens.leave_token(follower_id=follower.pk, group_id=meeting.group_id, secret=follower.secret),
         )
         manage = _url("following:manage", language, token=tokens.manage_token(follower_id=follower.pk, secret=follower.secret))
-        context = {**facts[cache_key], "leave_url": leave, "manage_url": manage}
+        context = dict(facts[cache_key])
         if "before" in message.context:
             context["before"] = _previous_facts(message.context["before"], meeting, language)
             context["moved"] = message.context["before"]["starts_at"] != meeting.starts_at.isoformat()
             context["venue_changed"] = message.context["before"].get("venue") != meeting.venue_id
         result[message.pk] = Extras(
             context=context,
+            # Only the links differ from one follower to the next: the text is rendered once.
+            personal={"leave_url": leave, "manage_url": manage},
             # RFC 8058: mail programs show an "unsubscribe" button that POSTs to this address.
             headers={"List-Unsubscribe": f"<{leave}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
             attachments=(("incontro.ics", calendars[cache_key], "text/calendar"),),

@@ -10,6 +10,8 @@ glances at an inbox what someone is going through.
 """
 
 import hashlib
+import json
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils import translation
 
 from lib.site import absolute_url, site_host
@@ -33,6 +36,11 @@ class Extras:
     headers: dict = field(default_factory=dict)
     # (filename, content, MIME type), e.g. ("incontro.ics", b"BEGIN:VCALENDAR…", "text/calendar")
     attachments: tuple = ()
+    # For messages sent to many people with the same text: the values that differ per recipient
+    # (their own links). When given, the templates are rendered once per language and `context`
+    # (which then holds everything else they need; the row's own context is not used), and these
+    # values are put in afterwards, escaped for HTML.
+    personal: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,35 @@ def message_id(kind: str, key: str) -> str:
     return f"<{digest}@{site_host()}>"
 
 
+_SHARED: "OrderedDict[str, tuple[str, str, str]]" = OrderedDict()
+_SHARED_SIZE = 512
+
+
+def _placeholder(name: str) -> str:
+    return f"\x1a{name}\x1a"
+
+
+def _render_shared(kind: MessageKind, language: str, context: dict, personal: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML rendered once for everyone who gets the same text."""
+    key = json.dumps([kind.name, language, context, sorted(personal)], sort_keys=True, default=str)
+    rendered = _SHARED.get(key)
+    if rendered is None:
+        rendered = _render(kind, language, {**context, **{name: _placeholder(name) for name in personal}})
+        _SHARED[key] = rendered
+        if len(_SHARED) > _SHARED_SIZE:
+            _SHARED.popitem(last=False)
+    return rendered
+
+
+def _render(kind: MessageKind, language: str, context: dict) -> tuple[str, str, str]:
+    folder = f"notifications/{kind.template}"
+    with translation.override(language):
+        subject = render_to_string(f"{folder}/subject.txt", context).strip()
+        text = render_to_string(f"{folder}/body.txt", context)
+        html = render_to_string(f"{folder}/body.html", context)
+    return subject, text, html
+
+
 def render_message(message: "OutboxMessage", extras: Extras | None = None) -> EmailMultiAlternatives:
     """The e-mail for an outbox row, in the recipient's language, plain text and HTML.
 
@@ -93,16 +130,19 @@ def render_message(message: "OutboxMessage", extras: Extras | None = None) -> Em
     """
     kind = get_kind(message.kind)
     context = {"site_url": settings.CERCHIO_SITE_URL, "home_url": absolute_url(f"/{message.language}/")}
-    context.update(message.context)
-    if kind.build_context:
-        context.update(kind.build_context(message))
-    if extras is not None:
+    if extras is not None and extras.personal is not None:
         context.update(extras.context)
-    folder = f"notifications/{kind.template}"
-    with translation.override(message.language):
-        subject = render_to_string(f"{folder}/subject.txt", context).strip()
-        text = render_to_string(f"{folder}/body.txt", context)
-        html = render_to_string(f"{folder}/body.html", context)
+        subject, text, html = _render_shared(kind, message.language, context, extras.personal)
+        for name, value in extras.personal.items():
+            text = text.replace(_placeholder(name), str(value))
+            html = html.replace(_placeholder(name), escape(str(value)))
+    else:
+        context.update(message.context)
+        if kind.build_context:
+            context.update(kind.build_context(message))
+        if extras is not None:
+            context.update(extras.context)
+        subject, text, html = _render(kind, message.language, context)
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
