@@ -110,8 +110,13 @@ def prepare() -> Meeting:
         Meeting.objects.bulk_create(
             [
                 Meeting(
-                    group=g, schedule=s, original_date=tomorrow, original_start=starts, starts_at=starts,
-                    ends_at=starts + timedelta(hours=2), venue=venue,
+                    group=g,
+                    schedule=s,
+                    original_date=tomorrow,
+                    original_start=starts,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    venue=venue,
                 )  # fmt: skip
                 for g, s in zip(groups, schedules, strict=True)
             ],

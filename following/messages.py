@@ -28,7 +28,7 @@ def _url(name: str, language: str, **kwargs) -> str:
 
 
 def short_day(value: datetime, zone: ZoneInfo) -> str:
-    """"martedì 14" in Italian, "Tuesday 14" in English (in the active language)."""
+    """ "martedì 14" in Italian, "Tuesday 14" in English (in the active language)."""
     text = formats.date_format(value.astimezone(zone), "l j")
     return text.lower() if (translation.get_language() or "it").startswith("it") else text
 
@@ -140,15 +140,16 @@ def _prepare(messages, *, is_wanted) -> dict[int, Extras | None]:
         cache_key = (meeting.pk, language)
         if cache_key not in facts:
             facts[cache_key] = _meeting_facts(meeting, language)
-            calendars[cache_key] = _calendar(
-                meeting, language=language, page_url=facts[cache_key]["group_url"], sequence=versions.get(meeting.pk) or 0
-            )
+            page_url = facts[cache_key]["group_url"]
+            sequence = versions.get(meeting.pk) or 0
+            calendars[cache_key] = _calendar(meeting, language=language, page_url=page_url, sequence=sequence)
         leave = _url(
             "following:leave",
             language,
             token=tokens.leave_token(follower_id=follower.pk, group_id=meeting.group_id, secret=follower.secret),
         )
-        manage = _url("following:manage", language, token=tokens.manage_token(follower_id=follower.pk, secret=follower.secret))
+        manage_token = tokens.manage_token(follower_id=follower.pk, secret=follower.secret)
+        manage = _url("following:manage", language, token=manage_token)
         context = dict(facts[cache_key])
         if "before" in message.context:
             context["before"] = _previous_facts(message.context["before"], meeting, language)

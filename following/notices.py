@@ -114,4 +114,3 @@ def announce_changes(*, now: datetime | None = None) -> dict[str, int]:
             done["notices"] += _announce(announcement, meeting, state, now)
             done["meetings"] += 1
     return done
-

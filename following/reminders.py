@@ -62,9 +62,8 @@ def queue_reminders(*, now: datetime | None = None) -> int:
         ).select_related("schedule", "group")
     )
     plans = {plan.group_id: plan for plan in ReminderPlan.objects.filter(group_id__in={m.group_id for m in meetings})}
-    done = set(
-        ReminderRun.objects.filter(meeting_id__in=[m.pk for m in meetings]).values_list("meeting_id", "slot", "starts_at")
-    )
+    runs = ReminderRun.objects.filter(meeting_id__in=[m.pk for m in meetings])
+    done = set(runs.values_list("meeting_id", "slot", "starts_at"))
     due = []
     for meeting in meetings:
         slot = due_slot(meeting, plans.get(meeting.group_id), now)
@@ -109,7 +108,7 @@ def _queue_chunk(due: list[tuple[Meeting, str]], *, now: datetime) -> int:
     with transaction.atomic():
         messages_enqueue_bulk(kind="reminder", messages=messages)
         ReminderRun.objects.bulk_create(
-            [ReminderRun(meeting=meeting, slot=slot, starts_at=meeting.starts_at, queued_at=now) for meeting, slot in due],
+            [ReminderRun(meeting=m, slot=slot, starts_at=m.starts_at, queued_at=now) for m, slot in due],
             ignore_conflicts=True,
         )
     return len(messages)

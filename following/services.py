@@ -161,4 +161,3 @@ def follow_for_leave_token(token: str) -> Follow | dict | None:
         .filter(follower_id=payload.get("f"), group_id=payload.get("g"), follower__secret=payload.get("s"))
         .first()
     )
-

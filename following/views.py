@@ -6,6 +6,7 @@ open links, so a plain GET only ever shows a page with a button.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -24,9 +25,8 @@ def _language() -> str:
 
 
 def _manage_url(follower: Follower) -> str:
-    from django.urls import reverse
-
-    return reverse("following:manage", kwargs={"token": tokens.manage_token(follower_id=follower.pk, secret=follower.secret)})
+    token = tokens.manage_token(follower_id=follower.pk, secret=follower.secret)
+    return reverse("following:manage", kwargs={"token": token})
 
 
 def _bad_link(request: HttpRequest, payload) -> HttpResponse:
@@ -43,7 +43,8 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
                 follow = services.follow_by_user(group=group, user=request.user, language=_language())
             except Refused as refused:
                 return render(request, "following/follow.html", {"group": group, "error": refused.message}, status=400)
-            return render(request, "following/followed.html", {"group": group, "manage_url": _manage_url(follow.follower)})
+            context = {"group": group, "manage_url": _manage_url(follow.follower)}
+            return render(request, "following/followed.html", context)
         return render(request, "following/follow.html", {"group": group})
     form = FollowForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -212,7 +212,8 @@ def _deliver_claimed(
                 connection.close()  # a broken session must not carry over to the next message
                 continue
             forget = {"context": {}} if get_kind(message.kind).forget_when_sent else {}
-            _finish(message.pk, worker_id=claim, status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", **forget)
+            sent_at = timezone.now()
+            _finish(message.pk, worker_id=claim, status=OutboxStatus.SENT, sent_at=sent_at, last_error="", **forget)
             handled += 1
     finally:
         connection.close()

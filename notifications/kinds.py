@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 
 from lib.site import absolute_url, site_host
 

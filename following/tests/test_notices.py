@@ -30,8 +30,13 @@ def test_several_changes_in_a_few_minutes_make_one_notice_per_follower(group, ou
     announce_changes()  # the followers' starting point
     meeting = _next(group)
     other = Venue.objects.create(
-        association=group.association, name="Sala nuova", address="Via Verdi 2", comune="Trento", province="TN",
-        latitude=46.0, longitude=11.1,
+        association=group.association,
+        name="Sala nuova",
+        address="Via Verdi 2",
+        comune="Trento",
+        province="TN",
+        latitude=46.0,
+        longitude=11.1,
     )
     new_day = meeting.starts_at.date() + timedelta(days=1)
     meeting = meeting_move(meeting=meeting, new_date=new_day, new_time=meeting.starts_at.astimezone().time(), by=None)
@@ -91,7 +96,8 @@ def test_a_cancellation_reaches_the_page_the_api_the_calendar_feed_and_the_follo
 def test_a_pause_tells_followers_of_each_meeting_it_cancels(group, outbox_mail, quiet):
     add_follower(group)
     announce_changes()
-    first, second = list(group.meetings.filter(starts_at__gt=timezone.now() + timedelta(days=2)).order_by("starts_at")[:2])
+    upcoming = group.meetings.filter(starts_at__gt=timezone.now() + timedelta(days=2)).order_by("starts_at")
+    first, second = list(upcoming[:2])
     group_pause(
         group=group,
         starts_on=first.starts_at.astimezone().date(),

@@ -61,9 +61,7 @@ def _evening_before(meeting: Meeting) -> datetime:
     return datetime.combine(local.date() - timedelta(days=1), time(18, 1), tzinfo=ROME)
 
 
-def test_one_reminder_per_follower_with_a_neutral_subject_the_language_the_calendar_and_rfc_8058(
-    group, outbox_mail
-):
+def test_one_reminder_per_follower_with_a_neutral_subject_the_language_the_calendar_and_rfc_8058(group, outbox_mail):
     add_follower(group, "uno@example.org", language="it")
     add_follower(group, "two@example.org", language="en")
     add_follower(group, "niente@example.org", reminders=False)

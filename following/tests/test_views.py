@@ -26,7 +26,8 @@ def test_double_opt_in_and_a_confirmation_link_used_twice_is_harmless(client, gr
     follow = Follow.objects.get()
     assert follow.confirmed_at is None
     follower = follow.follower
-    assert follower.email == "nuova@example.org" and "nuova" not in Follower.objects.values_list("email_index", flat=True)[0]
+    assert follower.email == "nuova@example.org"
+    assert "nuova" not in Follower.objects.values_list("email_index", flat=True)[0]
     _follow(client, group)  # sent again the same day: still one message
     send_all()
     (message,) = outbox_mail
@@ -86,7 +87,8 @@ def test_the_follower_sees_and_leaves_what_they_follow_from_one_page(client, gro
     for message in outbox_mail:
         client.post(link(message.body, "/following/confirm/"))
     follower = Follower.objects.get()
-    url = reverse("following:manage", kwargs={"token": tokens.manage_token(follower_id=follower.pk, secret=follower.secret)})
+    token = tokens.manage_token(follower_id=follower.pk, secret=follower.secret)
+    url = reverse("following:manage", kwargs={"token": token})
     page = client.get(url).content.decode()
     assert group.name in page and other.name in page
     assert AuditEvent.objects.filter(action="viewed", object_type="following.follower").exists()
