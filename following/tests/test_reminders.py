@@ -157,3 +157,20 @@ def test_unsubscribe_by_one_click_post_and_by_the_confirmation_page(group, outbo
     assert group.follows.count() == 1
     client.post(path)
     assert group.follows.count() == 0
+
+
+def test_a_failing_reminder_is_retried_with_backoff_then_shown_to_the_coordinators(group, settings):
+    from notifications.services import failed_messages
+
+    settings.EMAIL_BACKEND = "notifications.tests.backends.FailingBackend"
+    settings.CERCHIO_OUTBOX_MAX_ATTEMPTS = 2
+    add_follower(group, "rifiuta@example.org")
+    queue_reminders(now=_evening_before(_next(group)))
+    assert send_all() == 1
+    message = OutboxMessage.objects.get(kind="reminder")
+    assert message.status == "pending" and message.next_attempt_at > timezone.now() + timedelta(seconds=50)
+    assert list(failed_messages(association_ids=[group.association_id])) == []
+    assert send_all(now=timezone.now() + timedelta(minutes=2)) == 1
+    message.refresh_from_db()
+    assert message.status == "failed" and message.last_error.startswith("SMTPRecipientsRefused")
+    assert list(failed_messages(association_ids=[group.association_id])) == [message]
