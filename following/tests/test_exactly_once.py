@@ -40,7 +40,8 @@ from privacy.crypto import blind_index
 group = make_group(name="Gruppo riservato", slug="riservato")
 for n in range({FOLLOWERS}):
     address = f"persona{{n}}@example.org"
-    follower = Follower.objects.create(email=address, email_index=blind_index(address), language="it" if n % 2 else "en")
+    language = "it" if n % 2 else "en"
+    follower = Follower.objects.create(email=address, email_index=blind_index(address), language=language)
     Follow.objects.create(follower=follower, group=group, confirmed_at=timezone.now())
 announce_changes()
 first, second = group.meetings.filter(starts_at__gt=timezone.now()).order_by("starts_at")[:2]
@@ -83,7 +84,7 @@ def assert_each_sent_once(env, *, allowed_twice: set[str] = frozenset()):
     assert kinds(env) == {"reminder:sent": FOLLOWERS, "change_notice:sent": FOLLOWERS}
 
 
-def test_a_worker_killed_mid_batch_then_rerun_sends_each_reminder_and_notice_once(shared_database):
+def test_a_worker_killed_mid_batch_then_rerun_sends_each_reminder_and_notice_once(shared_database):  # noqa: F811
     env = shared_database
     assert prepare(env) == 2 * FOLLOWERS
     looping = worker(env, "--interval", "0.2", CERCHIO_TEST_MAIL_DELAY="0.1", CERCHIO_OUTBOX_BATCH="7")
@@ -101,7 +102,7 @@ def test_a_worker_killed_mid_batch_then_rerun_sends_each_reminder_and_notice_onc
     assert_each_sent_once(env, allowed_twice=interrupted)
 
 
-def test_two_workers_at_once_send_each_reminder_and_notice_once(shared_database):
+def test_two_workers_at_once_send_each_reminder_and_notice_once(shared_database):  # noqa: F811
     env = shared_database
     prepare(env)
     racing = [worker(env, "--once", "--limit", "1000", CERCHIO_OUTBOX_BATCH="4") for _ in range(2)]
@@ -110,7 +111,7 @@ def test_two_workers_at_once_send_each_reminder_and_notice_once(shared_database)
     assert_each_sent_once(env)
 
 
-def test_once_twice_sends_nothing_more_the_second_time(shared_database):
+def test_once_twice_sends_nothing_more_the_second_time(shared_database):  # noqa: F811
     env = shared_database
     prepare(env)
     finish(worker(env, "--once", "--limit", "1000"))
