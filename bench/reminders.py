@@ -7,7 +7,8 @@ address encrypted, as in production). The clock is set to 18:00 the day before, 
 the benchmark times what the worker does then:
 
   queue  following.reminders.queue_reminders: one bulk insert into the outbox;
-  send   notifications.delivery.deliver_due until the outbox is empty: claims in
+  send   notifications.delivery.deliver_due until the outbox is empty, in one
+         process per core (BENCH_WORKERS) as several workers would: claims in
          batches, re-checks every message (still following, meeting still on),
          renders plain text and HTML in the recipient's language, attaches the
          meeting's calendar file, and hands each message to the e-mail backend,
@@ -23,6 +24,7 @@ the size. Results go to bench/results/reminders.json (one entry per database).
 """
 
 import json
+import multiprocessing
 import os
 import platform
 import sys
@@ -50,7 +52,7 @@ django.setup()
 
 from django.core.mail.backends.base import BaseEmailBackend  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from following.models import Follow, Follower  # noqa: E402
@@ -63,6 +65,8 @@ from privacy import crypto  # noqa: E402
 FOLLOWERS = int(os.environ.get("BENCH_FOLLOWERS", "100000"))
 GROUPS = int(os.environ.get("BENCH_GROUPS", "10000"))
 RESULTS = ROOT / "bench" / "results" / "reminders.json"
+# Worker processes sending at once, as several `run_worker` would (one per core by default).
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 1)))
 
 
 class SinkBackend(BaseEmailBackend):
@@ -165,6 +169,15 @@ def machine() -> dict:
     }
 
 
+def send_until_empty(number: int) -> tuple[int, int]:
+    """One worker process: send until nothing is due; returns (messages handed off, bytes)."""
+    handled = 0
+    while deliver_due(worker_id=f"bench-{number}", limit=2000):
+        handled += 1
+    connections.close_all()
+    return SinkBackend.sent, SinkBackend.size
+
+
 def main() -> None:
     print(f"Preparing {GROUPS} groups and {FOLLOWERS} followers ({os.environ['DATABASE_URL'].split(':')[0]})…")
     meeting = prepare()
@@ -173,15 +186,14 @@ def main() -> None:
     started = time.perf_counter()
     queued = queue_reminders(now=now)
     queued_in = time.perf_counter() - started
-    handled = 0
-    while True:
-        done = deliver_due(worker_id="bench", limit=5000)
-        handled += done
-        if not done:
-            break
+    connections.close_all()  # each worker process opens its own connection
+    with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+        outcomes = pool.map(send_until_empty, range(WORKERS))
     seconds = time.perf_counter() - started
+    handed_off = sum(sent for sent, _ in outcomes)
+    SinkBackend.size = sum(size for _, size in outcomes)
     sent = OutboxMessage.objects.filter(kind="reminder", status="sent").count()
-    assert sent == queued == FOLLOWERS == SinkBackend.sent, (sent, queued, SinkBackend.sent)
+    assert sent == queued == FOLLOWERS == handed_off, (sent, queued, handed_off)
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "followers": FOLLOWERS,
@@ -193,6 +205,8 @@ def main() -> None:
         "messages_per_second": round(sent / seconds, 1),
         "mean_message_bytes": round(SinkBackend.size / max(sent, 1)),
         "batch": int(os.environ.get("CERCHIO_OUTBOX_BATCH", "100")),
+        "worker_processes": WORKERS,
+        "load_average_at_end": os.getloadavg()[0],
         "database": connection.vendor,
         "machine": machine(),
     }
