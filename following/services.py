@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from following import tokens
-from following.models import Follow, Follower
+from following.models import Follow, Follower, ReminderPlan
 from network.activity import activity_record
 from network.models import Group, GroupStatus
 from network.services import Refused
@@ -161,3 +161,29 @@ def follow_for_leave_token(token: str) -> Follow | dict | None:
         .filter(follower_id=payload.get("f"), group_id=payload.get("g"), follower__secret=payload.get("s"))
         .first()
     )
+
+
+MAX_HOURS_BEFORE = 24
+
+
+@transaction.atomic
+def reminder_plan_set(*, group: Group, day_before_at, hours_before: int | None, by) -> ReminderPlan:
+    """When the group's followers are reminded: the day before at a time, and/or some hours before."""
+    if day_before_at is None and not hours_before:
+        raise Refused(_("Scegli almeno un promemoria: il giorno prima o qualche ora prima."))
+    if hours_before is not None and not 1 <= hours_before <= MAX_HOURS_BEFORE:
+        raise Refused(_("Le ore prima dell'incontro vanno da 1 a 24."))
+    plan, _created = ReminderPlan.objects.update_or_create(
+        group=group, defaults={"day_before_at": day_before_at, "hours_before": hours_before or None}
+    )
+    activity_record(
+        actor=by,
+        action="reminders.plan",
+        target=plan,
+        group=group,
+        payload={
+            "day_before_at": day_before_at.strftime("%H:%M") if day_before_at else None,
+            "hours_before": hours_before,
+        },
+    )
+    return plan

@@ -174,3 +174,17 @@ def test_a_failing_reminder_is_retried_with_backoff_then_shown_to_the_coordinato
     message.refresh_from_db()
     assert message.status == "failed" and message.last_error.startswith("SMTPRecipientsRefused")
     assert list(failed_messages(association_ids=[group.association_id])) == [message]
+
+
+def test_a_group_chooses_its_reminder_times_and_bad_choices_are_refused(group):
+    from following.services import reminder_plan_set
+    from network.models import Activity
+    from network.services import Refused
+
+    plan = reminder_plan_set(group=group, day_before_at=time(19, 0), hours_before=2, by=None)
+    assert [name for name, _ in reminder_slots(_next(group), plan)] == ["d1", "h2"]
+    assert Activity.objects.filter(action="reminders.plan", group=group).exists()
+    with pytest.raises(Refused, match="almeno un promemoria"):
+        reminder_plan_set(group=group, day_before_at=None, hours_before=None, by=None)
+    with pytest.raises(Refused, match="da 1 a 24"):
+        reminder_plan_set(group=group, day_before_at=None, hours_before=72, by=None)

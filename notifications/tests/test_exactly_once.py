@@ -133,8 +133,10 @@ print(json.dumps([PeriodicRun.objects.count(), tasks]))
 """,
     )
     assert runs == [
-        3,
+        5,
         [
+            ["following.tasks.announce_changes_task", "SUCCESSFUL"],
+            ["following.tasks.queue_reminders_task", "SUCCESSFUL"],
             ["network.tasks.refresh_meetings_task", "SUCCESSFUL"],
             ["notifications.tasks.prune_task_results_task", "SUCCESSFUL"],
             ["notifications.tasks.purge_expired_task", "SUCCESSFUL"],
