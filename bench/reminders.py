@@ -24,9 +24,9 @@ the size. Results go to bench/results/reminders.json (one entry per database).
 """
 
 import json
-import multiprocessing
 import os
 import platform
+import subprocess
 import sys
 import time
 import warnings
@@ -169,13 +169,26 @@ def machine() -> dict:
     }
 
 
-def send_until_empty(number: int) -> tuple[int, int]:
-    """One worker process: send until nothing is due; returns (messages handed off, bytes)."""
-    handled = 0
+def send_until_empty(number: int) -> None:
+    """One worker process: send until nothing is due; prints (messages handed off, bytes)."""
     while deliver_due(worker_id=f"bench-{number}", limit=2000):
-        handled += 1
-    connections.close_all()
-    return SinkBackend.sent, SinkBackend.size
+        pass
+    print(json.dumps([SinkBackend.sent, SinkBackend.size]))
+
+
+def send_in_processes() -> tuple[int, int]:
+    """Start WORKERS fresh processes on the same database, as several `run_worker` would."""
+    env = {**os.environ, "BENCH_REMINDERS_DATABASE_URL": os.environ["DATABASE_URL"]}
+    workers = [
+        subprocess.Popen([sys.executable, __file__, "--send", str(n)], env=env, stdout=subprocess.PIPE, text=True)
+        for n in range(WORKERS)
+    ]
+    outcomes = []
+    for process in workers:
+        out, _ = process.communicate()
+        assert process.returncode == 0, "a sending process failed"
+        outcomes.append(json.loads(out.strip().splitlines()[-1]))
+    return sum(sent for sent, _ in outcomes), sum(size for _, size in outcomes)
 
 
 def main() -> None:
@@ -186,12 +199,9 @@ def main() -> None:
     started = time.perf_counter()
     queued = queue_reminders(now=now)
     queued_in = time.perf_counter() - started
-    connections.close_all()  # each worker process opens its own connection
-    with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-        outcomes = pool.map(send_until_empty, range(WORKERS))
+    connections.close_all()
+    handed_off, SinkBackend.size = send_in_processes()
     seconds = time.perf_counter() - started
-    handed_off = sum(sent for sent, _ in outcomes)
-    SinkBackend.size = sum(size for _, size in outcomes)
     sent = OutboxMessage.objects.filter(kind="reminder", status="sent").count()
     assert sent == queued == FOLLOWERS == handed_off, (sent, queued, handed_off)
     result = {
@@ -222,4 +232,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--send"]:
+        send_until_empty(int(sys.argv[2]))
+    else:
+        main()
