@@ -121,3 +121,23 @@ def test_an_older_notice_still_waiting_is_replaced_by_the_newer_one(group, outbo
     assert sorted(OutboxMessage.objects.values_list("status", flat=True)) == ["cancelled", "sent"]
     (sent,) = outbox_mail
     assert "non si tiene" not in sent.subject
+
+
+def test_a_new_rhythm_keeps_announced_meetings_as_not_scheduled_and_tells_their_followers(group, outbox_mail, quiet):
+    from network.services import schedule_end
+
+    add_follower(group)
+    announce_changes()
+    announced = set(MeetingAnnouncement.objects.values_list("meeting_id", flat=True))
+    schedule = group.schedules.get()
+    far = group.meetings.filter(starts_at__gt=timezone.now()).exclude(pk__in=announced).values_list("pk", flat=True)
+    beyond = set(far)
+    assert announced and beyond  # some meetings lie beyond the notice horizon, with nothing hanging on them
+    schedule_end(schedule=schedule, ends_on=timezone.localdate(), by=None)
+    kept = group.meetings.filter(pk__in=announced)
+    assert kept.count() == len(announced) and not kept.filter(is_scheduled=True, starts_at__gt=timezone.now()).exists()
+    assert not group.meetings.filter(pk__in=beyond).exists()  # deleted, as before
+    result = announce_changes(now=timezone.now() + quiet * 2)
+    assert result["notices"] == len([m for m in kept if m.starts_at > timezone.now()])
+    send_all()
+    assert outbox_mail and all("non si tiene" in message.subject for message in outbox_mail)

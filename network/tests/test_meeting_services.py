@@ -147,10 +147,8 @@ def test_a_new_rhythm_before_the_first_meeting_changes_the_schedule_itself(clock
     assert {local(m.starts_at).isoweekday() for m in group.meetings.all()} == {4}
 
 
-def test_no_model_hangs_on_meetings_yet_so_dropped_occurrences_are_deleted_not_kept():
-    # When reminders or attendance counts point at Meeting, add the test that such a
-    # row is kept with is_scheduled=False instead of deleted.
-    assert not [r for r in Meeting._meta.related_objects if r.one_to_many or r.one_to_one]
+# Rows that something points at (following's MeetingAnnouncement) are kept with
+# is_scheduled=False instead of deleted: following/tests/test_notices.py tests it.
 
 
 # --- The 22 December case ----------------------------------------------------------------
