@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "network",
     "directory",
     "intake",
+    "following",
     "workspace",
     "api",
 ]
@@ -375,3 +376,8 @@ if PRODUCTION and _site.scheme != "https":
 # worker holds a message it is sending before another worker may take it over.
 CERCHIO_OUTBOX_MAX_ATTEMPTS = env_int("CERCHIO_OUTBOX_MAX_ATTEMPTS", 6)
 CERCHIO_OUTBOX_LEASE_SECONDS = env_int("CERCHIO_OUTBOX_LEASE_SECONDS", 300)
+# How many due messages a worker claims at once (each is still recorded as sent on its own).
+CERCHIO_OUTBOX_BATCH = env_int("CERCHIO_OUTBOX_BATCH", 100)
+# Following a group: a meeting must stay unchanged this long before its followers are told,
+# so several changes in a row make one notice and a change undone in time sends nothing.
+CERCHIO_FOLLOWING_QUIET_SECONDS = env_int("CERCHIO_FOLLOWING_QUIET_SECONDS", 300)

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("workspace/", include("workspace.urls")),
     path("", include("intake.urls")),
+    path("following/", include("following.urls")),
     path("", include("directory.urls")),
 )
 

@@ -1,10 +1,11 @@
 """RFC 5545 calendar feed of a group, built from the same rows the pages show."""
 
+import functools
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, Timezone, vRecur
 
 from lib.site import site_host
 from network import recurrence
@@ -127,4 +128,43 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
         for moved in overrides:
             calendar.add_component(moved)
     calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+@functools.lru_cache(maxsize=16)
+def _vtimezone(tzid: str) -> Timezone:
+    """The VTIMEZONE of a zone (the same whatever the date): built once, it is the slow part."""
+    probe = Calendar()
+    event = Event()
+    event.add("dtstart", datetime(2026, 1, 1, tzinfo=ZoneInfo(tzid)))
+    probe.add_component(event)
+    probe.add_missing_timezones()
+    return next(iter(probe.walk("VTIMEZONE")))
+
+
+def meeting_calendar(meeting: Meeting, *, page_url: str, sequence: int = 0, summary: str | None = None) -> bytes:
+    """One meeting as a calendar file to attach to an e-mail (a reminder or a change notice).
+
+    The event has its own UID per meeting and a SEQUENCE that grows with each notice, so a
+    calendar application updates the entry it already has; a cancelled meeting is sent
+    with METHOD:CANCEL and STATUS:CANCELLED, which removes it.
+    """
+    zone = ZoneInfo(meeting.schedule.timezone)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Cerchio//Gruppi di auto mutuo aiuto//IT")
+    calendar.add("version", "2.0")
+    cancelled = meeting.is_cancelled or not meeting.is_scheduled
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@{site_host()}")
+    event.add("sequence", sequence)
+    event.add("summary", summary if summary is not None else meeting.group.name)
+    event.add("dtstart", meeting.starts_at.astimezone(zone))
+    event.add("dtend", meeting.ends_at.astimezone(zone))
+    event.add("location", _location(meeting.venue))
+    event.add("url", page_url)
+    event.add("dtstamp", meeting.updated_at)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(_vtimezone(meeting.schedule.timezone))
+    calendar.add_component(event)
     return calendar.to_ical()

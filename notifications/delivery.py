@@ -1,8 +1,10 @@
 """Sending the outbox, each message once, with any number of workers.
 
-One message at a time: a worker claims it with a conditional UPDATE that only one worker
-can win, commits the claim, asks the message's kind whether it is still wanted, sends,
-and records the result only while it still holds the claim. A worker killed mid-send
+A batch at a time: a worker claims due messages with a conditional UPDATE that only one
+worker can win for each row, commits the claim, asks each message's kind whether it is
+still wanted (kinds with `prepare` answer for the whole batch in a few queries), sends
+them one by one over one connection, and records each result right after its hand-off,
+only while it still holds the claim. A worker killed mid-send
 leaves the row in `sending`; when its lease runs out another worker takes it over and
 sends it again with the same Message-ID. That window (between the mail server accepting
 the message and the row being marked sent) is the only way a message goes out twice.
@@ -14,11 +16,13 @@ import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
-from notifications.kinds import get_kind, render_message
+from notifications.kinds import Extras, get_kind, render_message
 from notifications.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -104,13 +108,131 @@ def deliver_one(pk: int, *, worker_id: str, now: datetime | None = None) -> str 
     return OutboxStatus.SENT
 
 
-def deliver_due(
-    *, worker_id: str, limit: int = 50, now: datetime | None = None, stop: threading.Event | None = None
-) -> int:
-    """Send up to `limit` due messages; returns how many this worker handled.
+def _release(pks: list[int], *, claim: str) -> None:
+    """Give back claimed messages not yet tried (the worker is stopping): they were never sent."""
+    if pks:
+        OutboxMessage.objects.filter(pk__in=pks, status=OutboxStatus.SENDING, lease_owner=claim).update(
+            status=OutboxStatus.PENDING, lease_owner="", lease_until=None, attempts=F("attempts") - 1
+        )
 
-    `stop` (set on SIGTERM) ends the batch after the current message.
+
+def _claim_batch(pks: list[int], *, claim: str, now: datetime) -> list[OutboxMessage]:
+    """Claim many due messages with one conditional UPDATE; returns those this claim won."""
+    lease = timedelta(seconds=settings.CERCHIO_OUTBOX_LEASE_SECONDS)
+    with transaction.atomic():
+        OutboxMessage.objects.due(now).filter(pk__in=pks, attempts__lt=settings.CERCHIO_OUTBOX_MAX_ATTEMPTS).update(
+            status=OutboxStatus.SENDING, lease_owner=claim, lease_until=now + lease, attempts=F("attempts") + 1
+        )
+    return list(
+        OutboxMessage.objects.filter(pk__in=pks, status=OutboxStatus.SENDING, lease_owner=claim).order_by(
+            "next_attempt_at", "pk"
+        )
+    )
+
+
+def _prepared(messages: list[OutboxMessage]) -> dict[int, Extras | None | Exception]:
+    """For each message: its Extras, None when no longer wanted, or the error that stopped it."""
+    result: dict[int, Extras | None | Exception] = {}
+    by_kind: dict[str, list[OutboxMessage]] = {}
+    for message in messages:
+        by_kind.setdefault(message.kind, []).append(message)
+    for name, group in by_kind.items():
+        try:
+            kind = get_kind(name)
+            if kind.prepare is not None:
+                extras = kind.prepare(group)
+                for message in group:
+                    result[message.pk] = extras.get(message.pk)
+                continue
+        except Exception as error:
+            for message in group:
+                result[message.pk] = error
+            continue
+        for message in group:
+            try:
+                wanted = not kind.still_wanted or kind.still_wanted(message)
+                result[message.pk] = Extras() if wanted else None
+            except Exception as error:
+                result[message.pk] = error
+    return result
+
+
+def _failed(message: OutboxMessage, error: BaseException, *, claim: str, now: datetime) -> str:
+    if message.attempts >= settings.CERCHIO_OUTBOX_MAX_ATTEMPTS:
+        status = OutboxStatus.FAILED
+        _finish(message.pk, worker_id=claim, status=status, last_error=_short_error(error))
+    else:
+        status = OutboxStatus.PENDING
+        _finish(
+            message.pk,
+            worker_id=claim,
+            status=status,
+            next_attempt_at=now + backoff(message.attempts),
+            last_error=_short_error(error),
+        )
+    logger.warning("Outbox message %s (%s) not sent: %s", message.pk, message.kind, _short_error(error))
+    return status
+
+
+def _deliver_claimed(
+    messages: list[OutboxMessage], *, claim: str, now: datetime | None, stop: threading.Event | None
+) -> int:
+    """Send claimed messages over one connection; each is recorded as sent right after its hand-off,
+    so a worker killed mid-batch can only ever resend the one message in hand."""
+    prepared = _prepared(messages)
+    cancelled = [message.pk for message in messages if prepared[message.pk] is None]
+    if cancelled:
+        OutboxMessage.objects.filter(pk__in=cancelled, status=OutboxStatus.SENDING, lease_owner=claim).update(
+            status=OutboxStatus.CANCELLED, lease_owner="", lease_until=None
+        )
+    handled = len(cancelled)
+    connection = get_connection(fail_silently=False)
+    try:
+        for position, message in enumerate(messages):
+            extras = prepared[message.pk]
+            if extras is None:
+                continue
+            current = now or timezone.now()
+            if stop and stop.is_set():
+                _release([m.pk for m in messages[position:] if prepared[m.pk] is not None], claim=claim)
+                break
+            if message.lease_until <= current:
+                break  # the lease ran out: another worker may hold these now
+            if isinstance(extras, Exception):
+                _failed(message, extras, claim=claim, now=current)
+                handled += 1
+                continue
+            try:
+                email = render_message(message, extras)
+                email.connection = connection
+                email.send(fail_silently=False)
+            except Exception as error:
+                _failed(message, error, claim=claim, now=current)
+                handled += 1
+                connection.close()  # a broken session must not carry over to the next message
+                continue
+            forget = {"context": {}} if get_kind(message.kind).forget_when_sent else {}
+            sent_at = timezone.now()
+            _finish(message.pk, worker_id=claim, status=OutboxStatus.SENT, sent_at=sent_at, last_error="", **forget)
+            handled += 1
+    finally:
+        connection.close()
+    return handled
+
+
+def deliver_due(
+    *,
+    worker_id: str,
+    limit: int = 50,
+    now: datetime | None = None,
+    stop: threading.Event | None = None,
+    batch: int | None = None,
+) -> int:
+    """Send up to `limit` due messages, claimed `batch` at a time; returns how many this worker handled.
+
+    `stop` (set on SIGTERM) ends the batch after the current message and gives the rest back.
     """
+    batch = batch or settings.CERCHIO_OUTBOX_BATCH
     fixed_now = now
     _fail_abandoned(fixed_now or timezone.now())
     handled = 0
@@ -120,17 +242,14 @@ def deliver_due(
             OutboxMessage.objects.due(current)
             .filter(attempts__lt=settings.CERCHIO_OUTBOX_MAX_ATTEMPTS)
             .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[: limit - handled]
+            .values_list("pk", flat=True)[: min(batch, limit - handled)]
         )
         if not candidates:
             break
-        claimed_any = False
-        for pk in candidates:
-            if stop and stop.is_set():
-                break
-            if deliver_one(pk, worker_id=worker_id, now=fixed_now) is not None:
-                handled += 1
-                claimed_any = True
-        if not claimed_any:
+        # One claim name per batch, so the rows it won are told apart from any other claim.
+        claim = f"{worker_id[:56]}.{get_random_string(6)}"
+        messages = _claim_batch(candidates, claim=claim, now=current)
+        if not messages:
             break
+        handled += _deliver_claimed(messages, claim=claim, now=fixed_now, stop=stop)
     return handled

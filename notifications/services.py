@@ -66,3 +66,35 @@ def failed_messages(*, association_ids: Iterable[int]) -> QuerySet[OutboxMessage
     return OutboxMessage.objects.filter(status=OutboxStatus.FAILED, association_id__in=list(association_ids)).order_by(
         "-created_at"
     )
+
+
+def messages_enqueue_bulk(*, kind: str, messages: Iterable[dict], batch_size: int = 1000) -> int:
+    """Put many e-mails in the outbox at once (reminders by the thousand); returns how many were given.
+
+    Each item has `key`, `to`, `language`, `context` and optionally `user_id` and
+    `association_id`. A (kind, key) already in the outbox is skipped by the unique
+    constraint, so running the same enqueue twice, or in two workers at once, adds nothing.
+    """
+    get_kind(kind)
+    languages = dict(settings.LANGUAGES)
+    rows = []
+    for item in messages:
+        to = item["to"]
+        if not to or "@" not in to:
+            raise ValueError("An outbox message needs an e-mail address")
+        if item["language"] not in languages:
+            raise ValueError(f"Unknown language {item['language']!r}")
+        rows.append(
+            OutboxMessage(
+                kind=kind,
+                key=item["key"],
+                recipient=to,
+                recipient_index=blind_index(to),
+                recipient_user_id=item.get("user_id"),
+                language=item["language"],
+                context=item["context"],
+                association_id=item.get("association_id"),
+            )
+        )
+    OutboxMessage.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+    return len(rows)

@@ -1,0 +1,114 @@
+"""Reminders before meetings: the day before at 18:00 local time unless the group chose otherwise.
+
+A periodic job (every minute) finds the meetings whose reminder time has come, and queues
+one message per follower in bulk; the outbox's unique (kind, key) makes a second run, or
+a second worker, add nothing. A ReminderRun row per meeting lets later passes skip it
+without touching the outbox.
+"""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from following.models import Follow, ReminderPlan, ReminderRun
+from network.models import Meeting
+from notifications.services import messages_enqueue_bulk
+
+DEFAULT_PLAN = ReminderPlan(day_before_at=time(18, 0), hours_before=None)
+# The furthest ahead a reminder can be due: the day before at any hour, or up to 24 hours before.
+LOOKAHEAD = timedelta(days=2, hours=1)
+CHUNK = 500  # meetings queued per transaction
+
+
+def reminder_slots(meeting: Meeting, plan: ReminderPlan | None = None) -> list[tuple[str, datetime]]:
+    """The reminder times of a meeting, earliest first, as (name, aware datetime)."""
+    plan = plan or DEFAULT_PLAN
+    zone = ZoneInfo(meeting.schedule.timezone if meeting.schedule_id else "Europe/Rome")
+    local = meeting.starts_at.astimezone(zone)
+    slots = []
+    if plan.day_before_at is not None:
+        # Wall-clock time in the group's zone: 18:00 stays 18:00 across a change of summer time.
+        slots.append(("d1", datetime.combine(local.date() - timedelta(days=1), plan.day_before_at, tzinfo=zone)))
+    if plan.hours_before:
+        slots.append((f"h{plan.hours_before}", meeting.starts_at - timedelta(hours=plan.hours_before)))
+    return sorted((slot for slot in slots if slot[1] < meeting.starts_at), key=lambda slot: slot[1])
+
+
+def due_slot(meeting: Meeting, plan: ReminderPlan | None, now: datetime) -> str | None:
+    """The reminder to send now: the latest one whose time has come, while the meeting is ahead."""
+    if meeting.starts_at <= now:
+        return None
+    due = [name for name, at in reminder_slots(meeting, plan) if at <= now]
+    return due[-1] if due else None
+
+
+def _key(follower_id: int, meeting: Meeting, slot: str) -> str:
+    return f"reminder:{follower_id}:{meeting.pk}:{slot}:{int(meeting.starts_at.timestamp())}"
+
+
+def queue_reminders(*, now: datetime | None = None) -> int:
+    """Queue every reminder due now; returns the messages given to the outbox."""
+    now = now or timezone.now()
+    followed = Follow.objects.active().filter(follower__reminders=True).values("group_id")
+    meetings = list(
+        Meeting.objects.filter(
+            group_id__in=followed,
+            is_scheduled=True,
+            is_cancelled=False,
+            starts_at__gt=now,
+            starts_at__lte=now + LOOKAHEAD,
+        ).select_related("schedule", "group")
+    )
+    plans = {plan.group_id: plan for plan in ReminderPlan.objects.filter(group_id__in={m.group_id for m in meetings})}
+    runs = ReminderRun.objects.filter(meeting_id__in=[m.pk for m in meetings])
+    done = set(runs.values_list("meeting_id", "slot", "starts_at"))
+    due = []
+    for meeting in meetings:
+        slot = due_slot(meeting, plans.get(meeting.group_id), now)
+        if slot and (meeting.pk, slot, meeting.starts_at) not in done:
+            due.append((meeting, slot))
+    queued = 0
+    for start in range(0, len(due), CHUNK):
+        queued += _queue_chunk(due[start : start + CHUNK], now=now)
+    return queued
+
+
+def _queue_chunk(due: list[tuple[Meeting, str]], *, now: datetime) -> int:
+    by_group: dict[int, list[tuple[Meeting, str]]] = {}
+    for meeting, slot in due:
+        by_group.setdefault(meeting.group_id, []).append((meeting, slot))
+    follows = (
+        Follow.objects.active()
+        .filter(group_id__in=by_group, follower__reminders=True)
+        .select_related("follower", "follower__user")
+    )
+    messages = []
+    for follow in follows:
+        follower = follow.follower
+        address = follower.address
+        if not address:
+            continue
+        for meeting, slot in by_group[follow.group_id]:
+            messages.append(
+                {
+                    "key": _key(follower.pk, meeting, slot),
+                    "to": address,
+                    "language": follower.language,
+                    "user_id": follower.user_id,
+                    "association_id": meeting.group.association_id,
+                    "context": {
+                        "follower": follower.pk,
+                        "meeting": meeting.pk,
+                        "starts_at": meeting.starts_at.isoformat(),
+                    },
+                }
+            )
+    with transaction.atomic():
+        messages_enqueue_bulk(kind="reminder", messages=messages)
+        ReminderRun.objects.bulk_create(
+            [ReminderRun(meeting=m, slot=slot, starts_at=m.starts_at, queued_at=now) for m, slot in due],
+            ignore_conflicts=True,
+        )
+    return len(messages)
