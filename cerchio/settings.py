@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "network",
     "directory",
+    "companion",
     "workspace",
     "api",
 ]
@@ -349,6 +350,7 @@ CERCHIO_RETENTION_DAYS = {
     "unclaimed_email": env_int("CERCHIO_RETENTION_UNCLAIMED_EMAIL_DAYS", 1),
     "outbox_message": env_int("CERCHIO_RETENTION_OUTBOX_DAYS", 30),
     "unused_invitation": env_int("CERCHIO_RETENTION_UNUSED_INVITATION_DAYS", 30),
+    "reflection": env_int("CERCHIO_RETENTION_REFLECTION_DAYS", 730),
 }
 if PRODUCTION and CERCHIO_DEMO:
     raise ImproperlyConfigured("Demo mode cannot be used with CERCHIO_ENV=production")

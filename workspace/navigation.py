@@ -26,6 +26,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("workspace:venues", _("Sedi"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
     NavItem("workspace:people", _("Persone e inviti"), (Cap.ASSOCIATION_INVITE_STAFF,)),
     NavItem("workspace:history", _("Attività"), (Cap.ASSOCIATION_VIEW_ACTIVITY,)),
+    NavItem("workspace:figures", _("Numeri"), (Cap.NETWORK_VIEW_FIGURES,)),
+    NavItem("workspace:reflections", _("Le mie riflessioni"), (Cap.GROUP_COMPANION,)),
     NavItem("workspace:audit", _("Registro degli accessi"), (Cap.ASSOCIATION_VIEW_AUDIT,)),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.views import association, audit, groups, home, meetings, people
+from workspace.views import association, audit, companion, figures, groups, home, meetings, people
 
 app_name = "workspace"
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
     path("meetings/<int:pk>/restore/", meetings.meeting_restore, name="meeting_restore"),
     path("meetings/<int:pk>/move/", meetings.meeting_move, name="meeting_move"),
     path("meetings/<int:pk>/venue/", meetings.meeting_venue, name="meeting_venue"),
+    # The facilitator's companion: before, during and after one meeting; their private reflection.
+    path("meetings/<int:pk>/companion/", companion.companion, name="companion"),
+    path("meetings/<int:pk>/companion/close/", companion.companion_close, name="companion_close"),
+    path("meetings/<int:pk>/reflection/", companion.reflection, name="reflection"),
+    path("reflections/", companion.reflection_summary, name="reflections"),
     # The association: the network's meetings, venues, people and history.
     path("meetings/", association.network_meetings, name="meetings"),
     path("venues/", association.venue_list, name="venues"),
@@ -32,6 +37,8 @@ urlpatterns = [
     path("people/messages/<int:pk>/retry/", people.message_retry, name="message_retry"),
     path("people/roles/<str:kind>/<int:pk>/end/", people.role_end, name="role_end"),
     path("history/", association.history, name="history"),
+    path("figures/", figures.figures, name="figures"),
+    path("figures/attendance.csv", figures.figures_export, name="figures_export"),
     path("audit/", audit.audit_log, name="audit"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
