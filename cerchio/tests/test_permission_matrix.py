@@ -105,6 +105,8 @@ MANAGE_A_POST = [302, 403, 302, 404, 403, 302, 404, 302, 403]
 ASSOCIATION = [302, 403, 403, 403, 403, 200, 200, 200, 403]  # a coordinator's own association (Y's too)
 X_ONLY = [302, 403, 403, 403, 403, 200, 404, 200, 403]  # an object of association X
 X_ONLY_POST = [302, 403, 403, 403, 403, 302, 404, 302, 403]
+# The companion: the group's own facilitators only, never a coordinator or a site administrator.
+COMPANION_A = [302, 403, 200, 404, 403, 403, 403, 403, 403]
 X_ONLY_REFUSED = [302, 403, 403, 403, 403, 400, 404, 400, 403]  # a status change the rules refuse
 WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:home": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200, 200]}),
@@ -123,6 +125,11 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:meeting_restore": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:meeting_move": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:meeting_venue": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
+    # The facilitator's companion (the world's meeting is still to come: a close is refused, shown on the form).
+    "workspace:companion": (("meeting",), {"GET": COMPANION_A, "POST": ALL(405)}),
+    "workspace:companion_close": (("meeting",), {"GET": COMPANION_A, "POST": COMPANION_A}),
+    "workspace:reflection": (("meeting",), {"GET": COMPANION_A, "POST": COMPANION_A}),
+    "workspace:reflections": ((), {"GET": [302, 403, 200, 200, 403, 403, 403, 403, 403]}),
     # The association's pages.
     "workspace:groups": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200, 403]}),
     "workspace:group_new": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION}),
@@ -132,6 +139,8 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:venue_new": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION}),
     "workspace:venue_edit": (("venue",), {"GET": X_ONLY, "POST": X_ONLY}),
     "workspace:history": ((), {"GET": ASSOCIATION}),
+    "workspace:figures": ((), {"GET": ASSOCIATION}),
+    "workspace:figures_export": ((), {"GET": ASSOCIATION}),
     "workspace:people": ((), {"GET": ASSOCIATION}),
     # The audit log: a coordinator's own association (Y's too); never the intake operator or a facilitator.
     "workspace:audit": ((), {"GET": ASSOCIATION, "POST": ALL(405)}),
@@ -167,6 +176,8 @@ WORKSPACE_POST_DATA = {
         "new_time": "18:00",
     },
     "workspace:meeting_venue": lambda world: {"venue": world["venue"]},
+    "workspace:companion_close": {"participants": "5", "newcomers": "1", "kind_0": "opens", "text_0": "Apre Anna"},
+    "workspace:reflection": {"went_well": ["do7"], "note": "una nota"},
 }
 
 
