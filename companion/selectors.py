@@ -9,22 +9,12 @@ from django.utils import timezone
 
 from companion.cards import DOES, DONTS
 from companion.models import Agreement, Attendance, Reflection
+from lib.figures import suppressed_label
 from network.models import Group, GroupStatus, Meeting, Pause
 
-# Counts of people below this are never exported (and never shown outside the association).
-SUPPRESS_BELOW = 3
 # "Regularly above its maximum size": at least this many of the last meetings with counts.
 OVER_SIZE_OF_LAST = (3, 4)
 NOT_MET_DAYS = 42
-
-
-def suppressed(value: int | float | None) -> int | float | str | None:
-    """A count of people as it may leave the association: 1 and 2 become "<3" (0 reveals nobody)."""
-    if value is None:
-        return None
-    if 0 < value < SUPPRESS_BELOW:
-        return f"<{SUPPRESS_BELOW}"
-    return value
 
 
 def _held(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
@@ -265,6 +255,6 @@ def shared_reflection_totals(associations, *, since: date) -> dict:
         return {"enough": False, "tallies": []}
     tallies = _tallies((well, hard) for _author, well, hard in rows)
     for tally in tallies:
-        tally.went_well = suppressed(tally.went_well)
-        tally.hard = suppressed(tally.hard)
-    return {"enough": True, "reflections": suppressed(len(rows)), "tallies": tallies}
+        tally.went_well = suppressed_label(tally.went_well)
+        tally.hard = suppressed_label(tally.hard)
+    return {"enough": True, "reflections": suppressed_label(len(rows)), "tallies": tallies}

@@ -4,6 +4,7 @@ Not coordinators, not site administrators: in every page, in the admin and in ev
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -151,3 +152,16 @@ def test_the_agreements_and_counts_name_no_person(last_a):
             field.is_relation and field.related_model and field.related_model._meta.label_lower == "accounts.user"
             for field in model._meta.get_fields()
         )
+
+
+def test_reflections_expire_after_their_retention_period(last_a, reflected, settings):
+    import time_machine
+
+    from privacy.services import purge_expired
+
+    days = settings.CERCHIO_RETENTION_DAYS["reflection"]
+    purge_expired()
+    assert Reflection.objects.exists()
+    with time_machine.travel(reflected.created_at + timedelta(days=days + 1), tick=False):
+        counts = purge_expired()
+    assert counts["companion.reflection"] == 1 and not Reflection.objects.exists()

@@ -1,10 +1,10 @@
-"""The association's figures: attendance per group, month by month, and the CSV export.
+"""The association's figures: attendance per group, month by month, charts drawn by the server, the CSV export.
 
-Counts of people of 1 or 2 are never exported, and are hidden on screen too for
-associations seen only as their coordination: a small count can point at a person.
+Counts of people of 1 or 2 are never exported ("meno di 3", lib/figures.py), and are
+hidden on screen too for associations seen only as their coordination: a small count
+can point at a person. The number of meetings is not a count of people and is shown.
 """
 
-import csv
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companion import selectors
+from lib.charts import Series, bar_chart
 from lib.dates import date_label
+from lib.figures import csv_response, suppress, suppressed_label
 from network.access import Cap, access_for
 from workspace.decorators import workspace_view
 from workspace.views.association import _chosen_association, _several
@@ -26,8 +28,8 @@ def _month_label(month: date) -> str:
     return date_label(month).split(" ", 1)[1]  # "agosto 2027"
 
 
-def _display(value, *, hide_small: bool):
-    return selectors.suppressed(value) if hide_small else value
+def _short_month(month: date) -> str:
+    return date_label(month).split(" ")[1][:3]  # "ago"
 
 
 def _figures(request: HttpRequest):
@@ -39,46 +41,65 @@ def _figures(request: HttpRequest):
     return association, hide_small, selectors.monthly_figures(groups, months=MONTHS)
 
 
+def _cell(value, *, hide_small: bool) -> str:
+    if value is None:
+        return "–"
+    return suppressed_label(value) if hide_small else str(value)
+
+
+def _month_rows(months, *, hide_small: bool) -> list[dict]:
+    return [
+        {
+            "label": _month_label(month.month),
+            "held": month.held,
+            "average": _cell(month.average, hide_small=hide_small),
+            "newcomers": _cell(month.newcomers if month.counted else None, hide_small=hide_small),
+        }
+        for month in months
+    ]
+
+
 @workspace_view(CAP)
 def figures(request: HttpRequest) -> HttpResponse:
     association, hide_small, table = _figures(request)
+    network: dict[date, selectors.Month] = {}
     rows = []
-    totals: dict[date, dict] = {}
     for item in table:
-        months = []
         for month in item.months:
-            months.append(
-                {
-                    "label": _month_label(month.month),
-                    "held": month.held,
-                    "average": _display(month.average, hide_small=hide_small),
-                    "newcomers": _display(month.newcomers, hide_small=hide_small),
-                }
-            )
-            total = totals.setdefault(month.month, {"held": 0, "counted": 0, "participants": 0, "newcomers": 0})
-            total["held"] += month.held
-            total["counted"] += month.counted
-            total["participants"] += month.participants
-            total["newcomers"] += month.newcomers
+            total = network.setdefault(month.month, selectors.Month(month=month.month))
+            total.held += month.held
+            total.counted += month.counted
+            total.participants += month.participants
+            total.newcomers += month.newcomers
         rows.append(
             {
                 "group": item.group,
                 "held": item.held,
-                "average": _display(item.average, hide_small=hide_small),
-                "newcomers": _display(item.newcomers, hide_small=hide_small),
-                "months": months[::-1],  # the latest month first
+                "average": _cell(item.average, hide_small=hide_small),
+                "newcomers": _cell(item.newcomers, hide_small=hide_small),
+                "months": _month_rows(item.months[::-1], hide_small=hide_small),  # the latest month first
             }
         )
-    network = [
-        {
-            "label": _month_label(month),
-            "held": total["held"],
-            "average": _display(
-                round(total["participants"] / total["counted"], 1) if total["counted"] else None, hide_small=hide_small
-            ),
-            "newcomers": _display(total["newcomers"], hide_small=hide_small),
-        }
-        for month, total in sorted(totals.items())
+    months = [network[key] for key in sorted(network)]
+    categories = [_short_month(month.month) for month in months]
+    # A chart shows what the table next to it shows: hidden counts are drawn as "<3".
+    shown = suppress if hide_small else (lambda value: value)
+    charts = [
+        bar_chart(
+            title=_("Incontri tenuti, mese per mese"),
+            description=_("Gli incontri non annullati di tutti i gruppi; i numeri sono nella tabella qui sotto."),
+            categories=categories,
+            series=[Series(_("Incontri tenuti"), [month.held for month in months])],
+        ),
+        bar_chart(
+            title=_("Presenze medie e persone nuove, mese per mese"),
+            description=_("Dai numeri registrati dai facilitatori; i numeri sono nella tabella qui sotto."),
+            categories=categories,
+            series=[
+                Series(_("Presenze medie per incontro"), [shown(month.average or 0) for month in months]),
+                Series(_("Persone nuove"), [shown(month.newcomers) for month in months]),
+            ],
+        ),
     ]
     since = selectors.month_starts(until=timezone.localdate(), count=MONTHS)[0]
     return render(
@@ -88,7 +109,8 @@ def figures(request: HttpRequest) -> HttpResponse:
             "association": association,
             "associations": _several(request, CAP),
             "rows": rows,
-            "network": network,
+            "network": _month_rows(months, hide_small=hide_small),
+            "charts": charts,
             "hide_small": hide_small,
             "reflections": selectors.shared_reflection_totals([association], since=since),
             "months": MONTHS,
@@ -98,33 +120,33 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 @workspace_view(CAP)
 def figures_export(request: HttpRequest) -> HttpResponse:
-    """The same figures as CSV; counts of people below 3 always suppressed."""
+    """The same figures as CSV; counts of people below 3 always suppressed ("meno di 3")."""
     association, _hide, table = _figures(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cerchio-presenze-{association.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+
+    def exported(value) -> str:
+        return "" if value is None else suppressed_label(value)
+
+    rows = [
         [
+            item.group.name,
+            month.month.strftime("%Y-%m"),
+            month.held,
+            month.counted,
+            exported(month.average),
+            exported(month.newcomers if month.counted else None),
+        ]
+        for item in table
+        for month in item.months
+    ]
+    return csv_response(
+        filename=f"cerchio-presenze-{association.slug}.csv",
+        header=[
             _("gruppo"),
             _("mese"),
             _("incontri tenuti"),
             _("incontri con presenze registrate"),
             _("presenze medie"),
             _("persone nuove"),
-        ]
+        ],
+        rows=rows,
     )
-    for item in table:
-        for month in item.months:
-            average = selectors.suppressed(month.average)
-            newcomers = selectors.suppressed(month.newcomers) if month.counted else None
-            writer.writerow(
-                [
-                    item.group.name,
-                    month.month.strftime("%Y-%m"),
-                    month.held,
-                    month.counted,
-                    "" if average is None else average,
-                    "" if newcomers is None else newcomers,
-                ]
-            )
-    return response
