@@ -158,3 +158,10 @@ def test_the_reflection_summary_counts_the_authors_own_ticks_and_notes_on_reques
     response = client.get(reverse("workspace:reflections"), {"since": since, "until": "2027-07-26", "notes": "on"})
     assert "Nota mia" in response.content.decode()
     assert len(response.context["reflections"]) == 1
+
+
+def test_the_companion_speaks_english_to_an_english_facilitator(client, next_a, facilitator_a):
+    client.force_login(facilitator_a)
+    html = client.get(f"/en/workspace/meetings/{next_a.pk}/companion/").content.decode()
+    assert "The facilitator does not" in html and "give advice" in html and "No newcomers announced." in html
+    assert "Chi facilita non fa" not in html
