@@ -121,3 +121,45 @@ def test_a_facilitator_records_counts_and_an_agreement_and_the_next_meeting_reca
     expect(recall).to_contain_text("martedì 20 luglio")
     expect(recall).to_contain_text("Apre Giulia, che ha chiesto di cominciare")
     check_page(tab, "companion-05-next")
+
+
+def test_a_coordinator_reads_the_figures_and_the_flag_on_a_phone(visit, world, live_server):
+    from django.conf import settings
+    from django.test import Client
+
+    from companion import services
+    from network.models import AssociationMembership, AssociationRole
+
+    group = world
+    group.max_size = 8
+    group.save()
+    facilitator = GroupMembership.objects.get(group=group).user
+    for meeting, count in zip(
+        Meeting.objects.filter(group=group, starts_at__lt=NOW).order_by("-starts_at")[:4], (9, 10, 7, 12), strict=True
+    ):
+        services.meeting_close(meeting=meeting, participants=count, newcomers=1, agreements=[], by=facilitator)
+    coordinator = account_create(email="chiara@example.org", password=PASSWORD, is_staff=True)
+    AssociationMembership.objects.create(
+        user=coordinator, association=group.association, role=AssociationRole.COORDINATOR
+    )
+    from conftest import enrol_totp
+
+    enrol_totp(coordinator)
+    tab = visit()
+    page = tab.page
+    page.set_viewport_size(PHONE)
+    client = Client()
+    client.force_login(coordinator)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    page.goto(live_server.url + "/it/workspace/")
+    expect(page.locator(".ws-flag")).to_contain_text("Sopra il numero massimo (8) in 3 degli ultimi 4 incontri")
+    page.get_by_role("link", name="Numeri").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Numeri")
+    expect(page.locator("figure.ws-chart svg")).to_have_count(2)
+    expect(page.locator("table.ws-figures").first).to_contain_text("luglio 2027")
+    check_page(tab, "companion-06-figures")
+    download = page.request.get(live_server.url + "/it/workspace/figures/attendance.csv")
+    assert download.ok and "Lutto e speranza,2027-07,3,3,8.7,3" in download.text()
+    assert "Lutto e speranza,2027-06,2,1,12.0,meno di 3" in download.text()  # one newcomer: suppressed
