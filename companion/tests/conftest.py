@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from network.models import Meeting, Schedule
 from network.services import group_sync_meetings
@@ -13,6 +14,13 @@ ROME = ZoneInfo("Europe/Rome")
 # Monday 26 July 2027: the last Tuesday was 20 July, the next is 27 July.
 NOW = datetime(2027, 7, 26, 9, 0, tzinfo=ROME)
 TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _italian():
+    """The services' reasons are checked in Italian, whatever language an earlier test left active."""
+    with translation.override("it"):
+        yield
 
 
 @pytest.fixture
