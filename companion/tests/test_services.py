@@ -135,3 +135,25 @@ def test_only_the_author_deletes_their_reflection(last_a, facilitator_a, coordin
         services.reflection_delete(reflection=reflection, by=coordinator_x)
     services.reflection_delete(reflection=reflection, by=facilitator_a)
     assert not Reflection.objects.exists()
+
+
+def test_an_occurrence_something_hangs_on_is_kept_unscheduled_when_the_rhythm_drops_it(
+    meetings_a, facilitator_a, group_a
+):
+    from network.models import Meeting
+    from network.services import schedule_change
+
+    upcoming = meetings_a[1]
+    kept, dropped = upcoming[2], upcoming[3]
+    # As if counts had been kept on it by hand (the service only closes meetings that have started).
+    Attendance.objects.create(meeting=kept, participants=0, newcomers=0)
+    schedule_change(
+        schedule=group_a.schedules.get(),
+        rrule="FREQ=WEEKLY;BYDAY=TH",
+        start_time=time(20, 30),
+        duration_minutes=120,
+        by=facilitator_a,
+    )
+    kept.refresh_from_db()
+    assert kept.is_scheduled is False  # still there, with what hangs on it
+    assert not Meeting.objects.filter(pk=dropped.pk).exists()

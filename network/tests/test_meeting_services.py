@@ -147,10 +147,13 @@ def test_a_new_rhythm_before_the_first_meeting_changes_the_schedule_itself(clock
     assert {local(m.starts_at).isoweekday() for m in group.meetings.all()} == {4}
 
 
-def test_no_model_hangs_on_meetings_yet_so_dropped_occurrences_are_deleted_not_kept():
-    # When reminders or attendance counts point at Meeting, add the test that such a
-    # row is kept with is_scheduled=False instead of deleted.
-    assert not [r for r in Meeting._meta.related_objects if r.one_to_many or r.one_to_one]
+def test_the_models_that_hang_on_meetings_are_known():
+    # Each of these keeps a dropped occurrence as a row with is_scheduled=False instead of
+    # deleting it (the companion's: companion/tests/test_services.py). A new one needs its test.
+    hanging = {
+        r.related_model._meta.label_lower for r in Meeting._meta.related_objects if r.one_to_many or r.one_to_one
+    }
+    assert hanging == {"companion.attendance", "companion.agreement", "companion.reflection"}
 
 
 # --- The 22 December case ----------------------------------------------------------------
