@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "directory",
     "intake",
     "following",
+    "companion",
     "workspace",
     "api",
 ]
@@ -356,6 +357,7 @@ CERCHIO_RETENTION_DAYS = {
     "unused_invitation": env_int("CERCHIO_RETENTION_UNUSED_INVITATION_DAYS", 30),
     # A closed intake request loses its personal data after this (a withdrawn one at once).
     "intake_closed_request": env_int("CERCHIO_RETENTION_INTAKE_CLOSED_DAYS", 180),
+    "reflection": env_int("CERCHIO_RETENTION_REFLECTION_DAYS", 730),
 }
 # How long the link in a newcomer's confirmation lets them see, export or withdraw their request.
 CERCHIO_INTAKE_LINK_DAYS = env_int("CERCHIO_INTAKE_LINK_DAYS", 365)

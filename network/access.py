@@ -35,6 +35,8 @@ class Cap(StrEnum):
     INTAKE_REFER = "intake.refer"
     # Themes are shared by the whole directory: how people also call them (variants, synonyms).
     THEMES_EDIT = "network.edit_themes"
+    # The facilitator's companion for a meeting: counts, agreements, the private self-reflection.
+    GROUP_COMPANION = "group.companion"
 
 
 # The one table: role → capabilities over the role's scope.
@@ -62,7 +64,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
     ),
     AssociationRole.REFERRER: frozenset({Cap.INTAKE_REFER}),
     GroupRole.FACILITATOR: frozenset(
-        {Cap.GROUP_VIEW, Cap.GROUP_EDIT, Cap.GROUP_MANAGE_MEETINGS, Cap.GROUP_VIEW_ACTIVITY}
+        {Cap.GROUP_VIEW, Cap.GROUP_EDIT, Cap.GROUP_MANAGE_MEETINGS, Cap.GROUP_VIEW_ACTIVITY, Cap.GROUP_COMPANION}
     ),
     GroupRole.PARTICIPANT: frozenset(),
 }
@@ -70,6 +72,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
 COORDINATION_CAPABILITIES = frozenset(
     {Cap.ASSOCIATION_VIEW, Cap.GROUP_VIEW, Cap.NETWORK_VIEW_MEETINGS, Cap.NETWORK_VIEW_FIGURES}
 )
+# Held only through one's own role in the group, never through an association or as a site
+# administrator: the companion is the facilitator's own tool in the room, and holds their private
+# self-reflection. Coordinators see the group's counts as figures instead.
+OWN_ROLE_ONLY = frozenset({Cap.GROUP_COMPANION})
 # Roles whose holders must use a second factor to sign in (site administrators too).
 MFA_ROLES = frozenset({AssociationRole.COORDINATOR, AssociationRole.INTAKE})
 
@@ -123,7 +129,7 @@ class Access:
 
     def has(self, cap: Cap) -> bool:
         """Does the person hold the capability anywhere?"""
-        if self.is_superuser:
+        if self.is_superuser and cap not in OWN_ROLE_ONLY:
             return True
         return any(cap in caps for caps in self.by_association.values()) or any(
             cap in caps for caps in self.by_group.values()
@@ -134,7 +140,7 @@ class Access:
 
     def can(self, cap: Cap, obj: Association | Group) -> bool:
         """Does the person hold the capability over this association or group?"""
-        if self.is_superuser:
+        if self.is_superuser and cap not in OWN_ROLE_ONLY:
             return True
         if isinstance(obj, Group):
             return cap in self.by_group.get(obj.pk, ()) or cap in self.by_association.get(obj.association_id, ())
@@ -160,13 +166,13 @@ class Access:
         return {pk for pk, caps in self.by_association.items() if cap in caps}
 
     def associations(self, cap: Cap) -> QuerySet[Association]:
-        if self.is_superuser:
+        if self.is_superuser and cap not in OWN_ROLE_ONLY:
             return Association.objects.all()
         return Association.objects.filter(pk__in=self.association_ids(cap))
 
     def groups(self, cap: Cap) -> QuerySet[Group]:
         """The groups over which the person holds `cap`: the one scoping function for groups."""
-        if self.is_superuser:
+        if self.is_superuser and cap not in OWN_ROLE_ONLY:
             return Group.objects.all()
         group_ids = {pk for pk, caps in self.by_group.items() if cap in caps}
         return Group.objects.filter(Q(pk__in=group_ids) | Q(association_id__in=self.association_ids(cap)))

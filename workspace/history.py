@@ -22,6 +22,7 @@ ACTIONS = {
     "meeting.restore": gettext_lazy("ha ripristinato un incontro"),
     "meeting.move": gettext_lazy("ha spostato un incontro"),
     "meeting.venue": gettext_lazy("ha cambiato la sede di un incontro"),
+    "meeting.close": gettext_lazy("ha registrato presenze e accordi di un incontro"),
     "venue.create": gettext_lazy("ha aggiunto una sede"),
     "venue.update": gettext_lazy("ha modificato una sede"),
     "association.create": gettext_lazy("ha creato l'associazione"),

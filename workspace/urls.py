@@ -1,6 +1,18 @@
 from django.urls import path
 
-from workspace.views import association, audit, demand, groups, home, intake, meetings, people, themes
+from workspace.views import (
+    association,
+    audit,
+    companion,
+    demand,
+    figures,
+    groups,
+    home,
+    intake,
+    meetings,
+    people,
+    themes,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -21,6 +33,11 @@ urlpatterns = [
     path("meetings/<int:pk>/restore/", meetings.meeting_restore, name="meeting_restore"),
     path("meetings/<int:pk>/move/", meetings.meeting_move, name="meeting_move"),
     path("meetings/<int:pk>/venue/", meetings.meeting_venue, name="meeting_venue"),
+    # The facilitator's companion: before, during and after one meeting; their private reflection.
+    path("meetings/<int:pk>/companion/", companion.companion, name="companion"),
+    path("meetings/<int:pk>/companion/close/", companion.companion_close, name="companion_close"),
+    path("meetings/<int:pk>/reflection/", companion.reflection, name="reflection"),
+    path("reflections/", companion.reflection_summary, name="reflections"),
     # The association: the network's meetings, venues, people and history.
     path("meetings/", association.network_meetings, name="meetings"),
     path("venues/", association.venue_list, name="venues"),
@@ -35,6 +52,8 @@ urlpatterns = [
     path("themes/<slug:slug>/", themes.theme_edit, name="theme_edit"),
     path("history/", association.history, name="history"),
     path("public-pages/", association.association_public, name="association_public"),
+    path("figures/", figures.figures, name="figures"),
+    path("figures/attendance.csv", figures.figures_export, name="figures_export"),
     path("audit/", audit.audit_log, name="audit"),
     # Intake: the association's queue, one request, a referrer's form and list.
     path("intake/", intake.intake_queue, name="intake_queue"),

@@ -120,6 +120,8 @@ ASSOCIATION = [302, 403, 403, 403, 403, 200, 200, 200, 403]  # a coordinator's o
 ASSOCIATION_POST = [302, 403, 403, 403, 403, 302, 302, 302, 403]
 X_ONLY = [302, 403, 403, 403, 403, 200, 404, 200, 403]  # an object of association X
 X_ONLY_POST = [302, 403, 403, 403, 403, 302, 404, 302, 403]
+# The companion: the group's own facilitators only, never a coordinator or a site administrator.
+COMPANION_A = [302, 403, 200, 404, 403, 403, 403, 403, 403]
 X_ONLY_REFUSED = [302, 403, 403, 403, 403, 400, 404, 400, 403]  # a status change the rules refuse
 WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:home": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200, 200]}),
@@ -138,6 +140,11 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:meeting_restore": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:meeting_move": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:meeting_venue": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
+    # The facilitator's companion (the world's meeting is still to come: a close is refused, shown on the form).
+    "workspace:companion": (("meeting",), {"GET": COMPANION_A, "POST": ALL(405)}),
+    "workspace:companion_close": (("meeting",), {"GET": COMPANION_A, "POST": COMPANION_A}),
+    "workspace:reflection": (("meeting",), {"GET": COMPANION_A, "POST": COMPANION_A}),
+    "workspace:reflections": ((), {"GET": [302, 403, 200, 200, 403, 403, 403, 403, 403]}),
     # The association's pages.
     "workspace:groups": ((), {"GET": [302, 403, 200, 200, 200, 200, 200, 200, 403]}),
     "workspace:group_new": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION}),
@@ -150,6 +157,8 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:themes": ((), {"GET": ASSOCIATION}),
     "workspace:theme_edit": (("theme",), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 302, 302, 302, 403]}),
     "workspace:history": ((), {"GET": ASSOCIATION}),
+    "workspace:figures": ((), {"GET": ASSOCIATION}),
+    "workspace:figures_export": ((), {"GET": ASSOCIATION}),
     "workspace:people": ((), {"GET": ASSOCIATION}),
     # What the public pages say about the association (contact, about, urgent-help numbers).
     "workspace:association_public": ((), {"GET": ASSOCIATION, "POST": ASSOCIATION_POST}),
@@ -222,6 +231,8 @@ WORKSPACE_POST_DATA = {
         "demand_radius_km": "30",
         "demand_window_months": "6",
     },
+    "workspace:companion_close": {"participants": "5", "newcomers": "1", "kind_0": "opens", "text_0": "Apre Anna"},
+    "workspace:reflection": {"went_well": ["do7"], "note": "una nota"},
 }
 
 

@@ -149,13 +149,18 @@ def test_a_new_rhythm_before_the_first_meeting_changes_the_schedule_itself(clock
 
 def test_every_model_hanging_on_meetings_is_known_so_dropped_occurrences_it_points_at_are_kept():
     # Each model pointing at Meeting has a test, in its own app, that an occurrence the rule no
-    # longer gives is kept with is_scheduled=False while it hangs on it: intake.introduction in
-    # intake/tests/test_meetings_kept.py, following.meetingannouncement and following.reminderrun in
-    # following/tests/test_notices.py. Add the next one (attendance) here with its test.
+    # longer gives is kept with is_scheduled=False while it hangs on it: intake/tests/test_meetings_kept.py,
+    # following/tests/test_notices.py, companion/tests/test_services.py. A new one needs its test.
     hanging = {
         r.related_model._meta.label_lower for r in Meeting._meta.related_objects if r.one_to_many or r.one_to_one
     }
-    assert hanging <= {"intake.introduction", "following.meetingannouncement", "following.reminderrun"}
+    assert hanging == {
+        "intake.introduction",
+        "following.meetingannouncement",
+        "companion.attendance",
+        "companion.agreement",
+        "companion.reflection",
+    }
 
 
 # --- The 22 December case ----------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from companion.selectors import group_flags, meetings_to_close
 from intake.models import IntakeRequest, RequestState
 from intake.selectors import introductions_for_groups
 from network.access import Cap, access_for
@@ -26,6 +27,8 @@ def _needs_attention(access) -> dict:
     current = Schedule.objects.current(today).values("group_id")
     return {
         "no_rhythm": list(running.exclude(pk__in=current).order_by("name")[:10]),
+        # Regularly above the maximum size (3 of the last 4 counted meetings), or not met for six weeks.
+        "flags": group_flags(access.groups(Cap.ASSOCIATION_MANAGE_GROUPS))[:20],
         "open_invitations": Invitation.objects.open()
         .filter(association__in=access.associations(Cap.ASSOCIATION_INVITE_STAFF))
         .count(),
@@ -81,6 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if intake_ids:
         queue = IntakeRequest.objects.filter(association_id__in=intake_ids)
         intake = {"new": queue.filter(state=RequestState.NEW).count(), "overdue": queue.overdue(now).count()}
+    companion_groups = access.groups(Cap.GROUP_COMPANION)
     return render(
         request,
         "workspace/home.html",
@@ -89,6 +93,8 @@ def home(request: HttpRequest) -> HttpResponse:
             # Newcomers announced to the groups the person facilitates: a first name, never a contact.
             "newcomers": introductions_for_groups(groups=own),
             "intake": intake,
+            # Held in the last two weeks with no counts yet: the facilitator's "after".
+            "to_close": meetings_to_close(companion_groups) if access.has(Cap.GROUP_COMPANION) else [],
             "groups": groups,
             "many_groups": len(groups) > 1,
             "attention": attention,
