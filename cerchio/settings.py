@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "network",
     "directory",
+    "founding",
     "workspace",
     "api",
 ]

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("workspace/", include("workspace.urls")),
+    path("new-groups/", include("founding.urls")),
     path("", include("directory.urls")),
 )
 
