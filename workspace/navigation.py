@@ -22,6 +22,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("workspace:home", _("Oggi"), ()),
     NavItem("workspace:groups", _("Gruppi"), (Cap.GROUP_VIEW,)),
+    NavItem("workspace:founding_board", _("Nuovi gruppi"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
     NavItem("workspace:meetings", _("Incontri della rete"), (Cap.NETWORK_VIEW_MEETINGS,)),
     NavItem("workspace:venues", _("Sedi"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
     NavItem("workspace:people", _("Persone e inviti"), (Cap.ASSOCIATION_INVITE_STAFF,)),

@@ -18,8 +18,18 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Profile
+from founding.models import FoundingPath
 from network import services
-from network.models import GroupMembership, Invitation, Meeting, Pause, Theme
+from network.models import (
+    GroupAgreements,
+    GroupMembership,
+    GroupStatus,
+    Invitation,
+    Meeting,
+    Pause,
+    StartMode,
+    Theme,
+)
 from network.tests.factories import make_group
 from notifications.models import OutboxMessage
 from notifications.services import message_enqueue
@@ -95,6 +105,9 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
     "directory:home": ({}, ALL(200)),
     "directory:groups": ({}, ALL(200)),
     "directory:group": ({"slug": "pubblico"}, ALL(200)),
+    # A group being started: its shareable "starting soon" page and its first meeting's calendar file.
+    "founding:starting_soon": ({"slug": "in-avvio"}, ALL(200)),
+    "founding:first_meeting_ics": ({"slug": "in-avvio"}, ALL(200)),
 }
 
 # Workspace: url name → (kwargs keys from the world, {method: statuses in the order of PERSONAS}).
@@ -140,6 +153,17 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:invitation_withdraw": (("invitation",), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:role_end": (("kind", "membership"), {"GET": X_ONLY, "POST": X_ONLY_POST}),
     "workspace:message_retry": (("message",), {"GET": ALL(405), "POST": X_ONLY_POST}),
+    # Starting a group: the board and the defaults are the association's; the path is the group's.
+    "workspace:founding_board": ((), {"GET": ASSOCIATION, "POST": ALL(405)}),
+    "workspace:founding_start": ((), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 400, 400, 400, 403]}),
+    "workspace:founding_settings": ((), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 400, 400, 400, 403]}),
+    "workspace:founding_path": (("slug",), {"GET": A_GROUP}),
+    "workspace:founding_step": (("slug", "step"), {"GET": ALL(405), "POST": MANAGE_A_POST}),
+    "workspace:founding_invitations": (("slug",), {"GET": ALL(405), "POST": MANAGE_A_POST}),
+    # An empty agreements form is refused with its reasons (400), what was typed kept.
+    "workspace:group_agreements": (("slug",), {"GET": MANAGE_A, "POST": [302, 403, 400, 404, 403, 400, 404, 400, 403]}),
+    "workspace:founding_guide": (("slug",), {"GET": A_GROUP}),
+    "workspace:milestone_done": (("slug", "milestone_kind", "number"), {"GET": ALL(405), "POST": X_ONLY_POST}),
     # Accepting an invitation needs no account: the token is the key.
     # The link is for someone else's address: a signed-in person is told to sign out (403);
     # anonymous, the page asks for a password and an empty form is refused (200).
@@ -167,6 +191,7 @@ WORKSPACE_POST_DATA = {
         "new_time": "18:00",
     },
     "workspace:meeting_venue": lambda world: {"venue": world["venue"]},
+    "workspace:founding_invitations": {"count": "3"},
 }
 
 
@@ -186,6 +211,9 @@ def world(request, db, group_a, group_b, group_y, association_x):
     for persona in PERSONAS[1:]:
         request.getfixturevalue(persona)
     public = make_group(association=association_x, slug="pubblico")
+    starting = make_group(association=association_x, slug="in-avvio", status=GroupStatus.PROMOTING)
+    GroupAgreements.objects.create(group=starting, first_meeting_at=timezone.now() + timedelta(days=20))
+    FoundingPath.objects.create(group=group_a, start_mode=StartMode.OPEN_INVITATION)
     UserSession.objects.create(
         user=request.getfixturevalue("participant"), session_key="s" * 32, ip="127.0.0.1", user_agent="test"
     )
@@ -265,8 +293,19 @@ def _workspace_kwargs(keys: tuple[str, ...], world) -> dict:
         "message": world["message"].pk,
         "membership": world["membership"].pk,
         "kind": "group",
+        "step": "poster",
+        "milestone_kind": "review",
+        "number": 1,
     }
-    names = {"meeting": "pk", "pause": "pk", "invitation": "pk", "venue": "pk", "message": "pk", "membership": "pk"}
+    names = {
+        "meeting": "pk",
+        "pause": "pk",
+        "invitation": "pk",
+        "venue": "pk",
+        "message": "pk",
+        "membership": "pk",
+        "milestone_kind": "kind",
+    }
     return {names.get(key, key): values[key] for key in keys}
 
 
