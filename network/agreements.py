@@ -53,11 +53,9 @@ MANDATORY = {
 
 
 def agreements_of(group: Group) -> GroupAgreements:
-    """The group's agreements; an unsaved empty row when none were made yet."""
-    try:
-        return group.agreements
-    except GroupAgreements.DoesNotExist:
-        return GroupAgreements(group=group)
+    """The group's agreements as stored now; an unsaved empty row when none were made yet."""
+    agreements = GroupAgreements.objects.filter(group=group).first()
+    return agreements if agreements is not None else GroupAgreements(group=group)
 
 
 def missing_agreements(group: Group) -> list[str]:
