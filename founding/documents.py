@@ -7,9 +7,10 @@ it. No personal names, no personal phone numbers: the contact is the association
 """
 
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lib.dates import date_label, day_label
 from lib.site import absolute_url
 from network.agreements import agreements_of, describe_missing, missing_agreements
 from network.models import Entry, Group, GroupAgreements
@@ -74,7 +75,7 @@ def _first_meeting(group: Group, agreements: GroupAgreements) -> dict | None:
     schedule = group.schedules.current().order_by("starts_on").first()
     return {
         "iso": local.isoformat(),
-        "date": formats.date_format(local, "l j F Y"),
+        "date": day_label(local, year=True),
         "time": local.strftime("%H:%M"),
         "duration_minutes": schedule.duration_minutes if schedule else 120,
         "place": _place(agreements.first_meeting_place),
@@ -153,7 +154,7 @@ def document_context(*, group: Group, language: str) -> dict:
         missing = missing_agreements(group)
         return {
             "language": language,
-            "generated_on": formats.date_format(timezone.localdate(), "j F Y"),
+            "generated_on": date_label(timezone.localdate()),
             "association": {
                 "name": association.name,
                 "city": association.city,

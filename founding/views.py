@@ -1,7 +1,9 @@
 """The public "starting soon" page of a group being started, and its first meeting's calendar file."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -37,11 +39,13 @@ def first_meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     schedule = group.schedules.current().order_by("starts_on").first()
     minutes = schedule.duration_minutes if schedule else 120
+    zone = ZoneInfo(settings.CERCHIO_DEFAULT_TIMEZONE)
+    starts = agreements.first_meeting_at.astimezone(zone)
     body = one_event_calendar(
         uid=f"first-meeting-{group.pk}",
         summary=group.name,
-        starts=agreements.first_meeting_at,
-        ends=agreements.first_meeting_at + timedelta(minutes=minutes),
+        starts=starts,
+        ends=starts + timedelta(minutes=minutes),
         venue=agreements.first_meeting_place,
         url=request.build_absolute_uri(group.get_absolute_url()),
     )
