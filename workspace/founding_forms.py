@@ -57,6 +57,12 @@ class StartForm(forms.Form):
         help_text=_("Il tema in parole semplici e chi può partecipare. Mai nomi o recapiti personali."),
     )
 
+    def __init__(self, *args, group: Group | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group is not None:  # the group exists already: only the way is chosen
+            for name in ("name", "themes", "audience", "description"):
+                del self.fields[name]
+
 
 class AgreementsForm(forms.Form):
     """Everything a group must agree, in one page (the rhythm has its own page)."""

@@ -110,3 +110,11 @@ def test_a_facilitator_cannot_mark_milestones(client, facilitator_a, group_a):
     client.force_login(facilitator_a)
     response = client.post(reverse("workspace:milestone_done", args=[group_a.slug, "review", 1]))
     assert response.status_code == 403
+
+
+def test_the_workspace_home_points_the_coordinator_to_due_milestones(client, coordinator_x, started, frozen):
+    frozen.move_to("2027-03-12 09:00+01:00")
+    client.force_login(coordinator_x)
+    page = client.get(reverse("workspace:home")).content.decode()
+    assert "Una tappa del seguito di un nuovo gruppo da fare" in page
+    assert reverse("workspace:founding_board") in page

@@ -182,3 +182,22 @@ def test_document_context_has_everything_the_documents_need(promoting, language,
     assert len(context["rules"]) == 4 and len(context["guide"]) == 6
     assert context["confidentiality"]["limits"]
     json.dumps(context)  # plain values only
+
+
+def test_a_planned_group_from_the_group_list_gets_its_path(as_coordinator, association_x, coordinator_y):
+    planned = GroupFactory(association=association_x, status=GroupStatus.PLANNED, name="Creato prima")
+    page = as_coordinator.get(reverse("workspace:group", args=[planned.slug])).content.decode()
+    start = f"{reverse('workspace:founding_start')}?group={planned.slug}"
+    assert start in page
+    assert "Creato prima" in as_coordinator.get(start).content.decode()
+    response = as_coordinator.post(
+        reverse("workspace:founding_start"), {"group": planned.slug, "start_mode": "spontaneous"}
+    )
+    assert response.status_code == 302
+    assert FoundingPath.objects.get().group == planned
+    page = as_coordinator.get(reverse("workspace:group", args=[planned.slug])).content.decode()
+    assert reverse("workspace:founding_path", args=[planned.slug]) in page
+    as_coordinator.force_login(coordinator_y)
+    other = GroupFactory(association=association_x, status=GroupStatus.PLANNED)
+    response = as_coordinator.get(f"{reverse('workspace:founding_start')}?group={other.slug}")
+    assert response.status_code == 404

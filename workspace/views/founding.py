@@ -21,7 +21,7 @@ from founding.paths import path_state
 from founding.promotion import promotion_for
 from network.access import Cap, access_for
 from network.agreements import LARGE_SIZE, agreements_of, describe_missing, group_agreements_set, missing_agreements
-from network.models import STARTING_STATUSES, Group, GroupStatus
+from network.models import STARTING_STATUSES, Audience, Group, GroupStatus
 from workspace.decorators import workspace_view
 from workspace.founding_forms import (
     WAY_HINTS,
@@ -77,18 +77,26 @@ def founding_board(request: HttpRequest) -> HttpResponse:
 @workspace_view(Cap.ASSOCIATION_MANAGE_GROUPS, methods=("GET", "POST"))
 def founding_start(request: HttpRequest) -> HttpResponse:
     """Choose one of the five ways and name the group: it is created "in progetto" with its checklist."""
-    association = _chosen_association(request, Cap.ASSOCIATION_MANAGE_GROUPS)
-    form = StartForm(request.POST if request.method == "POST" else None)
+    existing = None
+    slug = request.POST.get("group") or request.GET.get("group")
+    if slug:
+        # A group already "in progetto" (created from the group list) gets its path here.
+        existing = group_for(request, slug[:120], Cap.ASSOCIATION_MANAGE_GROUPS)
+        association = existing.association
+    else:
+        association = _chosen_association(request, Cap.ASSOCIATION_MANAGE_GROUPS)
+    form = StartForm(request.POST if request.method == "POST" else None, group=existing)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             path = founding.founding_start(
                 association=association,
                 start_mode=data["start_mode"],
-                name=data["name"],
-                description=data["description"],
-                themes=data["themes"],
-                audience=data["audience"],
+                name=data.get("name", ""),
+                description=data.get("description", ""),
+                themes=data.get("themes", ()),
+                audience=data.get("audience", Audience.AFFECTED),
+                group=existing,
                 by=request.user,
             )
         except ValidationError as error:
@@ -106,7 +114,8 @@ def founding_start(request: HttpRequest) -> HttpResponse:
             "form": form,
             "ways": ways,
             "association": association,
-            "associations": _several(request, Cap.ASSOCIATION_MANAGE_GROUPS),
+            "associations": [] if existing else _several(request, Cap.ASSOCIATION_MANAGE_GROUPS),
+            "existing": existing,
         },
         status=400 if form.errors else 200,
     )
