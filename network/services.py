@@ -503,7 +503,7 @@ def group_update(
 GATED_STARTS = {GroupStatus.PLANNED, GroupStatus.PROMOTING, GroupStatus.FIRST_MEETING_HELD}
 
 
-def _refuse_unready(*, group: Group, status: str) -> None:
+def refuse_unready(*, group: Group, status: str) -> None:
     """The gates of the founding path: activation needs the agreements, "first meeting held" its date."""
     from network.agreements import agreements_of, describe_missing, missing_agreements
 
@@ -537,7 +537,7 @@ def group_set_status(*, group: Group, status: str, by) -> Group:
             _("Un gruppo «%(from)s» non può passare a «%(to)s».")
             % {"from": GroupStatus(group.status).label, "to": GroupStatus(status).label}
         )
-    _refuse_unready(group=group, status=status)
+    refuse_unready(group=group, status=status)
     old = group.status
     group.status = status
     group.save(update_fields=["status", "updated_at"])

@@ -111,3 +111,31 @@ def test_the_status_page_refuses_an_ungated_activation_with_its_reason(client, c
     assert "mancano gli accordi" in response.content.decode()
     group.refresh_from_db()
     assert group.status == GroupStatus.PLANNED
+
+
+def test_the_admin_refuses_an_ungated_activation_on_the_form(client, site_admin, association_x):
+    group = GroupFactory(association=association_x, status=GroupStatus.PLANNED)
+    client.force_login(site_admin)
+    url = f"/it/admin/network/group/{group.pk}/change/"
+    data = {
+        "themes": [],
+        "status": GroupStatus.ACTIVE,
+        "name": group.name,
+        "slug": group.slug,
+        "description": group.description,
+        "audience": group.audience,
+        "facilitator_kind": group.facilitator_kind,
+        "venue": group.venue_id,
+        "language": "it",
+        "entry": group.entry,
+        "max_size": 12,
+        "schedules-TOTAL_FORMS": "0",
+        "schedules-INITIAL_FORMS": "0",
+        "schedules-MIN_NUM_FORMS": "0",
+        "schedules-MAX_NUM_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "mancano gli accordi" in response.content.decode()
+    group.refresh_from_db()
+    assert group.status == GroupStatus.PLANNED
