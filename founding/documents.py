@@ -105,7 +105,7 @@ def _guide(group: Group, agreements: GroupAgreements, theme_words: str, rules: l
         {
             "title": _("Presenta le regole"),
             "say": _("Le regole che ci diamo:"),
-            "items": [f"{rule['title']} {rule['text']}" for rule in rules] + own_rules,
+            "points": [f"{rule['title']} {rule['text']}" for rule in rules] + own_rules,
         },
         {
             "title": _("Un giro di presentazioni"),
@@ -117,7 +117,7 @@ def _guide(group: Group, agreements: GroupAgreements, theme_words: str, rules: l
         {
             "title": _("La riservatezza e i suoi limiti"),
             "say": confidentiality["rule"],
-            "items": [confidentiality["limits"]],
+            "points": [confidentiality["limits"]],
         },
         {
             "title": _("Ricorda il prossimo incontro"),
@@ -129,7 +129,9 @@ def _guide(group: Group, agreements: GroupAgreements, theme_words: str, rules: l
 
 
 def _schedule_words(group: Group) -> str:
-    return "; ".join(schedule.describe() for schedule in group.schedules.current().order_by("start_time"))
+    """ "ogni sabato alle 20:30", to follow "Il gruppo si incontra" in a sentence."""
+    words = "; ".join(schedule.describe() for schedule in group.schedules.current().order_by("start_time"))
+    return words[:1].lower() + words[1:]
 
 
 def document_context(*, group: Group, language: str) -> dict:

@@ -162,8 +162,10 @@ def test_the_first_meeting_guide_on_the_phone_is_filled_in(as_coordinator, promo
         "nome di fantasia",
         "un minore in pericolo",
         "martedì 16 marzo 2027",
+        "Il gruppo si incontra ogni due settimane, di martedì alle 20:30.",
     ):
         assert expected in page, expected
+    assert "&#x27;title&#x27;" not in page, "each step shows its words, never its data"
 
 
 @pytest.mark.parametrize(
