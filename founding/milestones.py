@@ -39,6 +39,11 @@ class Milestone:
             return _("Verifica del gruppo")
         return _("Contatto annuale con il facilitatore (n. %(number)d)") % {"number": self.number}
 
+    @property
+    def can_be_marked(self) -> bool:
+        """Not done, and due within a week or overdue."""
+        return self.is_due(timezone.localdate())
+
     def is_due(self, today: date) -> bool:
         return not self.done and self.due_on is not None and self.due_on <= today + relativedelta(days=DUE_SOON_DAYS)
 

@@ -7,12 +7,14 @@ network.services.group_set_status: the gates live there.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from founding.milestones import milestones_for
+from founding.milestones import DUE_SOON_DAYS, milestones_for
 from founding.models import FollowUpSettings, FoundingPath, MilestoneDone, StepTick
 from founding.paths import steps_for
 from network.activity import activity_record
@@ -154,6 +156,8 @@ def milestone_done(*, group: Group, kind: str, number: int, by) -> MilestoneDone
     milestone = next((each for each in milestones_for(group) if each.kind == kind and each.number == number), None)
     if milestone is None or milestone.due_on is None:
         raise Refused(_("Questa tappa non è ancora in programma."))
+    if milestone.due_on > timezone.localdate() + timedelta(days=DUE_SOON_DAYS):
+        raise Refused(_("Questa tappa non è ancora arrivata: si segna quando manca al massimo una settimana."))
     row, created = MilestoneDone.objects.get_or_create(
         group=group,
         kind=kind,

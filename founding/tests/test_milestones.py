@@ -74,7 +74,16 @@ def test_milestones_show_on_the_board_a_week_before_they_fall_due(started, froze
     ]
 
 
+def test_a_milestone_is_marked_done_only_once_it_is_near(started, someone, frozen):
+    with pytest.raises(Refused, match="non è ancora arrivata"):
+        services.milestone_done(group=started, kind=MilestoneKind.REVIEW, number=1, by=someone)
+    frozen.move_to("2027-09-10 09:00+02:00")
+    services.milestone_done(group=started, kind=MilestoneKind.REVIEW, number=1, by=someone)
+    assert [m.done for m in milestones_for(started) if m.kind == MilestoneKind.REVIEW] == [True]
+
+
 def test_a_done_milestone_leaves_the_board_and_the_next_check_in_comes(started, someone, frozen):
+    frozen.move_to("2028-03-15 09:00+01:00")
     for number in (1, 2, 3):
         services.milestone_done(group=started, kind=MilestoneKind.ACCOMPANY, number=number, by=someone)
     services.milestone_done(group=started, kind=MilestoneKind.REVIEW, number=1, by=someone)
