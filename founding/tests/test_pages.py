@@ -203,3 +203,9 @@ def test_a_planned_group_from_the_group_list_gets_its_path(as_coordinator, assoc
     other = GroupFactory(association=association_x, status=GroupStatus.PLANNED)
     response = as_coordinator.get(f"{reverse('workspace:founding_start')}?group={other.slug}")
     assert response.status_code == 404
+
+
+def test_the_starting_soon_page_in_english(client, promoting):
+    page = client.get(f"/en/new-groups/{promoting.slug}/").content.decode()
+    assert "New group starting soon" in page and "The first meeting" in page
+    assert "free of charge" in page and "Tuesday 16 March 2027" in page
