@@ -2,8 +2,10 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
-from network.models import Group, Meeting, Theme
+from network.agreements import agreements_of
+from network.models import STARTING_STATUSES, Group, Meeting, Theme
 
 SLUG_MARK = "slug-placeholder"
 
@@ -35,6 +37,14 @@ def meeting_json(meeting: Meeting) -> dict:
     }
 
 
+def _first_meeting(group: Group) -> str | None:
+    """The first meeting of a group being started (ISO 8601, local time), else None."""
+    if group.status not in STARTING_STATUSES:
+        return None
+    first = agreements_of(group).first_meeting_at
+    return timezone.localtime(first).isoformat() if first else None
+
+
 def group_json(group: Group, request: HttpRequest, *, detail: bool = False) -> dict:
     venue = group.venue
     data = {
@@ -48,6 +58,8 @@ def group_json(group: Group, request: HttpRequest, *, detail: bool = False) -> d
         "entry": group.entry,
         "accepting_newcomers": group.accepting_newcomers,
         "status": group.status,
+        # A group being started: its first meeting is on its page and in the detail.
+        "starting_soon": group.status in STARTING_STATUSES,
         "comune": venue.comune if venue else None,
         "url": _links(request)["page"].replace(SLUG_MARK, group.slug),
         "calendar_url": _links(request)["calendar"].replace(SLUG_MARK, group.slug),
@@ -66,6 +78,7 @@ def group_json(group: Group, request: HttpRequest, *, detail: bool = False) -> d
                 "language": group.language,
                 "accessibility_notes": group.accessibility_notes_local,
                 "max_size": group.max_size,
+                "first_meeting": _first_meeting(group),
                 "schedules": [schedule.describe() for schedule in group.schedules.all()],
                 "venue": {
                     "name": venue.name,

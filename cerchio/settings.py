@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "intake",
     "following",
     "companion",
+    "founding",
     "workspace",
     "api",
 ]

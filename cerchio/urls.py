@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("workspace/", include("workspace.urls")),
     path("", include("intake.urls")),
     path("following/", include("following.urls")),
+    path("new-groups/", include("founding.urls")),
     path("", include("directory.urls")),
 )
 

@@ -168,3 +168,26 @@ def meeting_calendar(meeting: Meeting, *, page_url: str, sequence: int = 0, summ
     calendar.add_component(_vtimezone(meeting.schedule.timezone))
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def one_event_calendar(
+    *, uid: str, summary: str, starts: datetime, ends: datetime, venue: Venue | None, url: str
+) -> bytes:
+    """A calendar with a single event (a new group's first meeting), located like the feed's events."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Cerchio//Gruppi di auto mutuo aiuto//IT")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"{uid}@{site_host()}")
+    event.add("summary", summary)
+    event.add("dtstart", starts)
+    event.add("dtend", ends)
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("location", _location(venue))
+    event.add(
+        "description", _("Gruppo di auto mutuo aiuto. Per partecipare contatta l'associazione: %(url)s") % {"url": url}
+    )
+    event.add("url", url)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

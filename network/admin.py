@@ -172,6 +172,12 @@ class GroupAdminForm(forms.ModelForm):
             current = Group.objects.get(pk=self.instance.pk).status
             if data["status"] != current and data["status"] not in services.STATUS_TRANSITIONS.get(current, set()):
                 self.add_error("status", _("Da questo stato il gruppo non può passare a quello scelto."))
+            elif data["status"] != current:
+                group = Group.objects.get(pk=self.instance.pk)
+                try:
+                    services.refuse_unready(group=group, status=data["status"])
+                except services.Refused as refused:
+                    self.add_error("status", refused.messages)
         return data
 
 

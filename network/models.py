@@ -216,6 +216,7 @@ class Entry(models.TextChoices):
 class GroupStatus(models.TextChoices):
     PLANNED = "planned", _("in progetto")
     PROMOTING = "promoting", _("in promozione")
+    FIRST_MEETING_HELD = "first_meeting_held", _("primo incontro fatto")
     ACTIVE = "active", _("attivo")
     SUSPENDED = "suspended", _("sospeso")
     CLOSED = "closed", _("chiuso")
@@ -250,6 +251,11 @@ class PartOfDay(models.TextChoices):
         return cls.EVENING
 
 
+# Where groups appear: active ones in the directory, those being started as "starting soon".
+STARTING_STATUSES = (GroupStatus.PROMOTING, GroupStatus.FIRST_MEETING_HELD)
+PUBLIC_STATUSES = (GroupStatus.ACTIVE, *STARTING_STATUSES)
+
+
 _PART_INDEX = {PartOfDay.MORNING: 0, PartOfDay.AFTERNOON: 1, PartOfDay.EVENING: 2}
 
 
@@ -268,8 +274,8 @@ def slots_mask(*, weekday: int | None = None, part: str | None = None, weekdays=
 
 class GroupQuerySet(models.QuerySet):
     def public(self):
-        """Groups a newcomer may find: those meeting and those being started."""
-        return self.filter(status__in=[GroupStatus.ACTIVE, GroupStatus.PROMOTING])
+        """Groups a newcomer may find: those meeting and those being started ("starting soon")."""
+        return self.filter(status__in=PUBLIC_STATUSES)
 
     def with_format(self, format: str):
         has_venue = Q(venue__isnull=False)
@@ -718,3 +724,74 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+# --- Agreements (accordi) ----------------------------------------------------------
+
+
+class Joining(models.TextChoices):
+    """How a new member joins a group."""
+
+    INTAKE_TALK = "intake_talk", _("dopo un breve colloquio con l'associazione")
+    CONTACT_FIRST = "contact_first", _("contattando prima l'associazione, poi direttamente all'incontro")
+
+
+class GroupAgreements(models.Model):
+    """What a group has agreed beyond its public card: the *accordi* of chapter 3.
+
+    Place, schedule, entry, audience, facilitator kind and maximum size live on the
+    group and its schedule; these are the rest. Activation reads them
+    (network.agreements.missing_agreements); the founding path fills them in.
+    Never anything said in a meeting, never a personal name.
+    """
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="agreements")
+    # For a closed group: when new members may enter ("a gennaio e a settembre").
+    entry_moments = models.CharField(_("momenti di ingresso (gruppo chiuso)"), max_length=200, blank=True)
+    joining = models.CharField(_("come entrano le nuove persone"), max_length=20, choices=Joining.choices, blank=True)
+    # None: not yet decided.
+    family_may_attend = models.BooleanField(_("possono partecipare i familiari"), null=True, blank=True)
+    facilitator_count = models.PositiveSmallIntegerField(_("numero di facilitatori"), null=True, blank=True)
+    ama_rules_accepted = models.BooleanField(_("il gruppo adotta le regole dell'auto mutuo aiuto"), default=False)
+    own_rules = models.TextField(
+        _("regole proprie del gruppo"),
+        blank=True,
+        help_text=_("Solo regole di funzionamento: mai nomi né ciò che si dice negli incontri."),
+    )
+    contact_through_association = models.BooleanField(
+        _("il pubblico contatta il gruppo sempre tramite l'associazione"), default=False
+    )
+    # The listing criteria (Selbsthilfe Schweiz), confirmed by the group.
+    self_led = models.BooleanField(_("è autogestito"), default=False)
+    meets_regularly = models.BooleanField(_("si incontra regolarmente"), default=False)
+    voluntary = models.BooleanField(_("la partecipazione è libera e volontaria"), default=False)
+    not_for_profit = models.BooleanField(_("è gratuito e senza scopo di lucro"), default=False)
+    confidential = models.BooleanField(_("mantiene la riservatezza verso l'esterno"), default=False)
+    first_meeting_at = models.DateTimeField(_("data e ora del primo incontro"), null=True, blank=True)
+    # Where the first meeting is, when not at the group's usual venue (a founding meeting in a hall).
+    first_meeting_venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("sede del primo incontro"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    CRITERIA = ("self_led", "meets_regularly", "voluntary", "not_for_profit", "confidential")
+
+    class Meta:
+        verbose_name = _("accordi del gruppo")
+        verbose_name_plural = _("accordi dei gruppi")
+
+    def __str__(self) -> str:
+        return f"{self.group}"
+
+    @property
+    def criteria_confirmed(self) -> bool:
+        return all(getattr(self, name) for name in self.CRITERIA)
+
+    @property
+    def first_meeting_place(self) -> "Venue | None":
+        return self.first_meeting_venue or self.group.venue

@@ -458,9 +458,12 @@ GROUP_FIELDS = {
 _SEARCHED = {"name", "description", "name_en", "description_en", "venue", "themes"}
 
 # Allowed lifecycle moves: from → to.
+# A new group: planned → promoting → first meeting held → active; a group that already
+# meets (born spontaneously) may go from planned straight to active.
 STATUS_TRANSITIONS: dict[str, set[str]] = {
     GroupStatus.PLANNED: {GroupStatus.PROMOTING, GroupStatus.ACTIVE, GroupStatus.CLOSED},
-    GroupStatus.PROMOTING: {GroupStatus.ACTIVE, GroupStatus.PLANNED, GroupStatus.CLOSED},
+    GroupStatus.PROMOTING: {GroupStatus.FIRST_MEETING_HELD, GroupStatus.PLANNED, GroupStatus.CLOSED},
+    GroupStatus.FIRST_MEETING_HELD: {GroupStatus.ACTIVE, GroupStatus.PROMOTING, GroupStatus.CLOSED},
     GroupStatus.ACTIVE: {GroupStatus.SUSPENDED, GroupStatus.CLOSED, GroupStatus.GEMMATED},
     GroupStatus.SUSPENDED: {GroupStatus.ACTIVE, GroupStatus.CLOSED},
     GroupStatus.CLOSED: {GroupStatus.ACTIVE},
@@ -547,9 +550,37 @@ def group_update(
     return group
 
 
+# A group being started becomes active only once its mandatory agreements are made.
+GATED_STARTS = {GroupStatus.PLANNED, GroupStatus.PROMOTING, GroupStatus.FIRST_MEETING_HELD}
+
+
+def refuse_unready(*, group: Group, status: str) -> None:
+    """The gates of the founding path: activation needs the agreements, "first meeting held" its date."""
+    from network.agreements import agreements_of, describe_missing, missing_agreements
+
+    if status == GroupStatus.ACTIVE and group.status in GATED_STARTS:
+        missing = missing_agreements(group)
+        if missing:
+            raise Refused(
+                _("Il gruppo non può ancora diventare attivo: mancano gli accordi su %(missing)s.")
+                % {"missing": "; ".join(describe_missing(missing))}
+            )
+    if status == GroupStatus.FIRST_MEETING_HELD:
+        first = agreements_of(group).first_meeting_at
+        if first is None:
+            raise Refused(_("Prima fissa la data del primo incontro negli accordi."))
+        if first > timezone.now():
+            raise Refused(_("Il primo incontro non c'è ancora stato: è fissato per una data futura."))
+
+
 @transaction.atomic
 def group_set_status(*, group: Group, status: str, by) -> Group:
-    """Move a group through its life (planned → promoting → active → suspended → closed…)."""
+    """Move a group through its life (planned → promoting → first meeting held → active → suspended → closed…).
+
+    Refused with its reason when the move is not allowed, when a group being started
+    would become active without its mandatory agreements, or when a first meeting
+    not yet held would be marked as held.
+    """
     if status == group.status:
         return group
     if status not in STATUS_TRANSITIONS.get(group.status, set()):
@@ -557,6 +588,7 @@ def group_set_status(*, group: Group, status: str, by) -> Group:
             _("Un gruppo «%(from)s» non può passare a «%(to)s».")
             % {"from": GroupStatus(group.status).label, "to": GroupStatus(status).label}
         )
+    refuse_unready(group=group, status=status)
     old = group.status
     group.status = status
     group.save(update_fields=["status", "updated_at"])

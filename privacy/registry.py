@@ -156,6 +156,29 @@ register(
     why="who introduced a newcomer to a group (the newcomer's first name stays on the request)",
 )
 
+# --- founding: who started a group's path, ticked a step, marked a follow-up milestone done.
+register(
+    "founding.foundingpath",
+    owners=("started_by",),
+    export_fields=("group__name", "start_mode", "started_at"),
+    redact=("started_by",),
+    why="who started a new group's path (redacted on erasure; the path and its counts stay)",
+)
+register(
+    "founding.steptick",
+    owners=("ticked_by",),
+    export_fields=("path__group__name", "step", "ticked_at"),
+    redact=("ticked_by",),
+    why="who ticked a step of a new group's path off (redacted on erasure)",
+)
+register(
+    "founding.milestonedone",
+    owners=("done_by",),
+    export_fields=("group__name", "kind", "number", "due_on", "done_at"),
+    redact=("done_by",),
+    why="who marked a new group's follow-up milestone done (redacted on erasure)",
+)
+
 
 def looks_personal(model: type[models.Model]) -> bool:
     """A model holds personal data if it points to a person or stores contact details."""

@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("workspace:groups", _("Gruppi"), (Cap.GROUP_VIEW,)),
     NavItem("workspace:intake_queue", _("Accoglienza"), (Cap.INTAKE_WORK,)),
     NavItem("workspace:intake_referred", _("Persone inviate"), (Cap.INTAKE_REFER,)),
+    NavItem("workspace:founding_board", _("Nuovi gruppi"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
     NavItem("workspace:meetings", _("Incontri della rete"), (Cap.NETWORK_VIEW_MEETINGS,)),
     NavItem("workspace:venues", _("Sedi"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
     NavItem("workspace:themes", _("Temi"), (Cap.THEMES_EDIT,)),

@@ -6,6 +6,7 @@ from workspace.views import (
     companion,
     demand,
     figures,
+    founding,
     groups,
     home,
     intake,
@@ -27,6 +28,20 @@ urlpatterns = [
     path("groups/<slug:slug>/pauses/<int:pk>/remove/", groups.pause_remove, name="pause_remove"),
     path("groups/<slug:slug>/status/", association.group_status, name="group_status"),
     path("groups/<slug:slug>/history/", groups.group_history, name="group_history"),
+    # Starting a group: the five ways, the agreements, the promotion counts, the follow-up.
+    path("new-groups/", founding.founding_board, name="founding_board"),
+    path("new-groups/start/", founding.founding_start, name="founding_start"),
+    path("new-groups/follow-up/", founding.founding_settings, name="founding_settings"),
+    path("groups/<slug:slug>/founding/", founding.founding_path, name="founding_path"),
+    path("groups/<slug:slug>/founding/steps/<slug:step>/", founding.founding_step, name="founding_step"),
+    path("groups/<slug:slug>/founding/invitations/", founding.founding_invitations, name="founding_invitations"),
+    path("groups/<slug:slug>/agreements/", founding.group_agreements, name="group_agreements"),
+    path("groups/<slug:slug>/first-meeting-guide/", founding.founding_guide, name="founding_guide"),
+    path(
+        "groups/<slug:slug>/milestones/<slug:kind>/<int:number>/done/",
+        founding.milestone_done,
+        name="milestone_done",
+    ),
     # One meeting.
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),

@@ -18,11 +18,21 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Profile
+from founding.models import FoundingPath
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import DemandRecord
 from intake.services import request_submit
 from network import services
-from network.models import GroupMembership, Invitation, Meeting, Pause, Theme
+from network.models import (
+    GroupAgreements,
+    GroupMembership,
+    GroupStatus,
+    Invitation,
+    Meeting,
+    Pause,
+    StartMode,
+    Theme,
+)
 from network.tests.factories import make_group
 from notifications.models import OutboxMessage
 from notifications.services import message_enqueue
@@ -109,6 +119,9 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
     "intake:request": ({}, ALL(200)),
     "intake:sent": ({}, ALL(302)),
     "intake:manage": ({"token": "not-signed"}, ALL(400)),
+    # A group being started: its shareable "starting soon" page and its first meeting's calendar file.
+    "founding:starting_soon": ({"slug": "in-avvio"}, ALL(200)),
+    "founding:first_meeting_ics": ({"slug": "in-avvio"}, ALL(200)),
 }
 
 # Workspace: url name → (kwargs keys from the world, {method: statuses in the order of PERSONAS}).
@@ -195,6 +208,17 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     ),
     "workspace:intake_figures": ((), {"GET": ASSOCIATION}),
     "workspace:intake_figures_csv": ((), {"GET": ASSOCIATION}),
+    # Starting a group: the board and the defaults are the association's; the path is the group's.
+    "workspace:founding_board": ((), {"GET": ASSOCIATION, "POST": ALL(405)}),
+    "workspace:founding_start": ((), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 400, 400, 400, 403]}),
+    "workspace:founding_settings": ((), {"GET": ASSOCIATION, "POST": [302, 403, 403, 403, 403, 400, 400, 400, 403]}),
+    "workspace:founding_path": (("slug",), {"GET": A_GROUP}),
+    "workspace:founding_step": (("slug", "step"), {"GET": ALL(405), "POST": MANAGE_A_POST}),
+    "workspace:founding_invitations": (("slug",), {"GET": ALL(405), "POST": MANAGE_A_POST}),
+    # An empty agreements form is refused with its reasons (400), what was typed kept.
+    "workspace:group_agreements": (("slug",), {"GET": MANAGE_A, "POST": [302, 403, 400, 404, 403, 400, 404, 400, 403]}),
+    "workspace:founding_guide": (("slug",), {"GET": A_GROUP}),
+    "workspace:milestone_done": (("slug", "milestone_kind", "number"), {"GET": ALL(405), "POST": X_ONLY_POST}),
     # Accepting an invitation needs no account: the token is the key.
     # The link is for someone else's address: a signed-in person is told to sign out (403);
     # anonymous, the page asks for a password and an empty form is refused (200).
@@ -233,6 +257,7 @@ WORKSPACE_POST_DATA = {
     },
     "workspace:companion_close": {"participants": "5", "newcomers": "1", "kind_0": "opens", "text_0": "Apre Anna"},
     "workspace:reflection": {"went_well": ["do7"], "note": "una nota"},
+    "workspace:founding_invitations": {"count": "3"},
 }
 
 
@@ -252,6 +277,9 @@ def world(request, db, group_a, group_b, group_y, association_x):
     for persona in PERSONAS[1:]:
         request.getfixturevalue(persona)
     public = make_group(association=association_x, slug="pubblico")
+    starting = make_group(association=association_x, slug="in-avvio", status=GroupStatus.PROMOTING)
+    GroupAgreements.objects.create(group=starting, first_meeting_at=timezone.now() + timedelta(days=20))
+    FoundingPath.objects.create(group=group_a, start_mode=StartMode.OPEN_INVITATION)
     UserSession.objects.create(
         user=request.getfixturevalue("participant"), session_key="s" * 32, ip="127.0.0.1", user_agent="test"
     )
@@ -350,6 +378,9 @@ def _workspace_kwargs(keys: tuple[str, ...], world) -> dict:
         "intake_request": world["intake_request"].pk,
         "intake_message": world["intake_message"].pk,
         "demand": world["demand"].pk,
+        "step": "poster",
+        "milestone_kind": "review",
+        "number": 1,
     }
     names = {
         "demand": "pk",
@@ -362,6 +393,7 @@ def _workspace_kwargs(keys: tuple[str, ...], world) -> dict:
         "message": "pk",
         "membership": "pk",
         "theme": "slug",
+        "milestone_kind": "kind",
     }
     return {names.get(key, key): values[key] for key in keys}
 

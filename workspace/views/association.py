@@ -43,6 +43,9 @@ NETWORK_MEETINGS_LIMIT = 400
 STATUS_EXPLANATIONS = {
     GroupStatus.PLANNED: gettext_lazy("Si prepara: non compare ancora nella ricerca pubblica."),
     GroupStatus.PROMOTING: gettext_lazy("Compare nella ricerca: si raccolgono le persone interessate."),
+    GroupStatus.FIRST_MEETING_HELD: gettext_lazy(
+        "Il primo incontro c'è stato: compare ancora come «in avvio» finché non diventa attivo."
+    ),
     GroupStatus.ACTIVE: gettext_lazy("Si incontra secondo il suo ritmo e compare nella ricerca."),
     GroupStatus.SUSPENDED: gettext_lazy("Per ora non si incontra: sparisce dalla ricerca, il calendario resta."),
     GroupStatus.CLOSED: gettext_lazy("Il gruppo finisce: il calendario si chiude e gli incontri futuri spariscono."),

@@ -6,10 +6,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from companion.selectors import group_flags, meetings_to_close
+from founding.milestones import due_milestones
 from intake.models import IntakeRequest, RequestState
 from intake.selectors import introductions_for_groups
 from network.access import Cap, access_for
-from network.models import Association, AssociationRole, GroupStatus, Invitation, Meeting, Schedule
+from network.models import PUBLIC_STATUSES, Association, AssociationRole, GroupStatus, Invitation, Meeting, Schedule
 from notifications.services import failed_messages
 from workspace.decorators import workspace_view
 from workspace.scoping import mark_paused
@@ -20,9 +21,7 @@ CHANGES_DAYS = 14
 
 def _needs_attention(access) -> dict:
     """What a coordinator should look at: running groups without a rhythm, open invitations."""
-    running = access.groups(Cap.ASSOCIATION_MANAGE_GROUPS).filter(
-        status__in=[GroupStatus.ACTIVE, GroupStatus.PROMOTING]
-    )
+    running = access.groups(Cap.ASSOCIATION_MANAGE_GROUPS).filter(status__in=PUBLIC_STATUSES)
     today = timezone.localdate()
     current = Schedule.objects.current(today).values("group_id")
     return {
@@ -32,6 +31,17 @@ def _needs_attention(access) -> dict:
         "open_invitations": Invitation.objects.open()
         .filter(association__in=access.associations(Cap.ASSOCIATION_INVITE_STAFF))
         .count(),
+        # New groups' follow-up (accompany, review, yearly check-in) due within a week.
+        "milestones_due": len(
+            due_milestones(
+                list(
+                    access.groups(Cap.ASSOCIATION_MANAGE_GROUPS)
+                    .filter(founding_path__isnull=False)
+                    .exclude(status__in=[GroupStatus.CLOSED, GroupStatus.GEMMATED])
+                    .select_related("association")[:200]
+                )
+            )
+        ),
     }
 
 
