@@ -1,6 +1,7 @@
 from django.urls import path
 
 from workspace.views import association, audit, groups, home, meetings, people
+from workspace.views.founding_documents import flyer_pdf, guide_pdf, letter_pdf, pact_pdf, poster_pdf
 
 app_name = "workspace"
 urlpatterns = [
@@ -33,6 +34,12 @@ urlpatterns = [
     path("people/roles/<str:kind>/<int:pk>/end/", people.role_end, name="role_end"),
     path("history/", association.history, name="history"),
     path("audit/", audit.audit_log, name="audit"),
+    # A group's printable documents (founding): the pact, the guide, the promotion kit.
+    path("groups/<slug:slug>/documents/pact.pdf", pact_pdf, name="founding_pact_pdf"),
+    path("groups/<slug:slug>/documents/first-meeting-guide.pdf", guide_pdf, name="founding_guide_pdf"),
+    path("groups/<slug:slug>/documents/poster.pdf", poster_pdf, name="founding_poster_pdf"),
+    path("groups/<slug:slug>/documents/flyer.pdf", flyer_pdf, name="founding_flyer_pdf"),
+    path("groups/<slug:slug>/documents/letter.pdf", letter_pdf, name="founding_letter_pdf"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
 ]

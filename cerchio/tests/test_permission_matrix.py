@@ -95,6 +95,10 @@ MATRIX: dict[str, tuple[dict, list[int]]] = {
     "directory:home": ({}, ALL(200)),
     "directory:groups": ({}, ALL(200)),
     "directory:group": ({"slug": "pubblico"}, ALL(200)),
+    # Founding's public pages on an active group: the "starting soon" link leads to its page, no first-meeting file.
+    # (The founding branch checks them on a group being started; keep its rows when merging.)
+    "founding:starting_soon": ({"slug": "pubblico"}, ALL(302)),
+    "founding:first_meeting_ics": ({"slug": "pubblico"}, ALL(404)),
 }
 
 # Workspace: url name → (kwargs keys from the world, {method: statuses in the order of PERSONAS}).
@@ -147,6 +151,18 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
         ("token",),
         {"GET": [200, 403, 403, 403, 403, 403, 403, 403, 403], "POST": [200, 403, 403, 403, 403, 403, 403, 403, 403]},
     ),
+    # --- A group's printable documents (founding/pdf.py) ---
+    # The pact and the guide: whoever sees the group; the promotion kit: the association's coordinators.
+    # Group A has no agreements and no first meeting: the pact, the poster and the flyer say what is
+    # missing (409); the guide and the letter are made (200).
+    "workspace:founding_pact_pdf": (
+        ("slug",),
+        {"GET": [302, 403, 409, 404, 409, 409, 404, 409, 403], "POST": ALL(405)},
+    ),
+    "workspace:founding_guide_pdf": (("slug",), {"GET": A_GROUP, "POST": ALL(405)}),
+    "workspace:founding_poster_pdf": (("slug",), {"GET": [302, 403, 403, 403, 403, 409, 404, 409, 403]}),
+    "workspace:founding_flyer_pdf": (("slug",), {"GET": [302, 403, 403, 403, 403, 409, 404, 409, 403]}),
+    "workspace:founding_letter_pdf": (("slug",), {"GET": X_ONLY, "POST": ALL(405)}),
 }
 
 
