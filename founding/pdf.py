@@ -198,7 +198,11 @@ def _pact(context: dict, data: dict, group: Group) -> dict:
     if context["place"]:
         where.append(_("Dove: %(place)s.") % {"place": context["place"]["line"]})
     if context["online"]:
-        where.append(_("Anche online: il collegamento lo manda l'associazione."))
+        where.append(
+            _("Anche online: il collegamento lo manda l'associazione.")
+            if context["place"]
+            else _("Online: il collegamento lo manda l'associazione.")
+        )
     if context["schedule"]:
         where.append(_("Quando: %(when)s.") % {"when": context["schedule"]})
     if minutes:

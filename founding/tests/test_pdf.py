@@ -25,7 +25,9 @@ from founding.tests.pdf_world import (
     starting_group,
 )
 from lib.site import absolute_url
+from network import services
 from network.agreements import agreements_of, group_agreements_set
+from network.tests.factories import AssociationFactory
 
 ALL_KINDS = list(DocumentKind)
 LANGUAGES = ["it", "en"]
@@ -247,3 +249,26 @@ def test_an_unknown_language_is_refused(db):
     group = starting_group()
     with pytest.raises(ValueError):
         render_document(group=group, kind=DocumentKind.GUIDE, language="de")
+
+
+def test_an_online_group_promotes_its_first_meeting_without_a_place(db):
+    group = starting_group()
+    services.group_update(group=group, by=None, venue=None, online_url="https://meet.example.org/lutto")
+    group.refresh_from_db()
+    assert agreements_of(group).first_meeting_place is None
+    for kind in (DocumentKind.POSTER, DocumentKind.LETTER, DocumentKind.PACT, DocumentKind.GUIDE):
+        text = pdf_text(render_document(group=group, kind=kind, language="it"))
+        assert "collegamento" in text, kind
+        assert "Anche online" not in text
+        assert "meet.example.org" not in text  # the link goes only to whoever contacts the association
+
+
+def test_only_the_contact_lines_the_association_filled_in_are_printed(db):
+    association = AssociationFactory(slug="solo-email", name="AMA Sola", public_email="scrivi@example.org")
+    association.public_phone = ""
+    association.website = ""
+    association.save()
+    group = starting_group(association=association)
+    text = pdf_text(render_document(group=group, kind=DocumentKind.POSTER, language="it"))
+    assert "E-mail: scrivi@example.org" in text
+    assert "Telefono" not in text and "Sito" not in text
