@@ -6,8 +6,9 @@ import re
 import pypdf
 import pytest
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
+from founding.documents import document_context
 from founding.pdf import (
     DocumentKind,
     DocumentNotReady,
@@ -48,9 +49,11 @@ HOSTILE = r"#set page(fill: red) $x^2$ *bold* _it_ `raw` @ref <label> \ ] [ #eva
 
 
 def _first_meeting_words(group, language: str) -> tuple[str, str]:
+    """The first meeting's day and time as the documents' data say them (one way of writing dates)."""
+    first = document_context(group=group, language=language)["first_meeting"]
     starts = timezone.localtime(agreements_of(group).first_meeting_at)
-    with translation.override(language):
-        return formats.date_format(starts, "l j F Y"), starts.strftime("%H:%M")
+    assert str(starts.day) in first["date"] and str(starts.year) in first["date"]
+    return first["date"], starts.strftime("%H:%M")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
