@@ -13,6 +13,13 @@ KIT = ["founding_poster_pdf", "founding_flyer_pdf", "founding_letter_pdf"]
 GROUP_DOCUMENTS = ["founding_pact_pdf", "founding_guide_pdf"]
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_behind():
+    """A request to an /en/ page leaves English active in the thread: later tests expect the default."""
+    yield
+    translation.deactivate()
+
+
 def _url(name: str, group, language: str = "it") -> str:
     with translation.override(language):
         return reverse(f"workspace:{name}", kwargs={"slug": group.slug})
