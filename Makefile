@@ -52,6 +52,7 @@ bench: install
 	$(PY) bench/directory.py
 	$(PY) bench/accounts.py
 	$(PY) bench/reminders.py
+	$(PY) bench/documents.py
 
 # The pinned requirements against known vulnerabilities; needs the network, so not in CI.
 # Fails when the advisory source cannot be reached, rather than reporting nothing found.

@@ -14,6 +14,7 @@ from workspace.views import (
     people,
     themes,
 )
+from workspace.views.founding_documents import flyer_pdf, guide_pdf, letter_pdf, pact_pdf, poster_pdf
 
 app_name = "workspace"
 urlpatterns = [
@@ -82,6 +83,12 @@ urlpatterns = [
     path("intake/settings/", demand.intake_settings, name="intake_settings"),
     path("figures/intake/", demand.intake_figures, name="intake_figures"),
     path("figures/intake/csv/", demand.intake_figures_csv, name="intake_figures_csv"),
+    # A group's printable documents (founding): the pact, the guide, the promotion kit.
+    path("groups/<slug:slug>/documents/pact.pdf", pact_pdf, name="founding_pact_pdf"),
+    path("groups/<slug:slug>/documents/first-meeting-guide.pdf", guide_pdf, name="founding_guide_pdf"),
+    path("groups/<slug:slug>/documents/poster.pdf", poster_pdf, name="founding_poster_pdf"),
+    path("groups/<slug:slug>/documents/flyer.pdf", flyer_pdf, name="founding_flyer_pdf"),
+    path("groups/<slug:slug>/documents/letter.pdf", letter_pdf, name="founding_letter_pdf"),
     # Accepting an invitation: the one workspace page for someone who has no account yet.
     path("join/<str:token>/", people.invitation_accept, name="join"),
 ]

@@ -226,6 +226,18 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
         ("token",),
         {"GET": [200, 403, 403, 403, 403, 403, 403, 403, 403], "POST": [200, 403, 403, 403, 403, 403, 403, 403, 403]},
     ),
+    # --- A group's printable documents (founding/pdf.py) ---
+    # The pact and the guide: whoever sees the group; the promotion kit: the association's coordinators.
+    # Group A has no agreements and no first meeting: the pact, the poster and the flyer say what is
+    # missing (409); the guide and the letter are made (200).
+    "workspace:founding_pact_pdf": (
+        ("slug",),
+        {"GET": [302, 403, 409, 404, 409, 409, 404, 409, 403], "POST": ALL(405)},
+    ),
+    "workspace:founding_guide_pdf": (("slug",), {"GET": A_GROUP, "POST": ALL(405)}),
+    "workspace:founding_poster_pdf": (("slug",), {"GET": [302, 403, 403, 403, 403, 409, 404, 409, 403]}),
+    "workspace:founding_flyer_pdf": (("slug",), {"GET": [302, 403, 403, 403, 403, 409, 404, 409, 403]}),
+    "workspace:founding_letter_pdf": (("slug",), {"GET": X_ONLY, "POST": ALL(405)}),
 }
 
 
