@@ -70,10 +70,28 @@ def test_without_agreements_the_next_meeting_says_so(client, next_a, facilitator
     assert "Nessun accordo dall'incontro precedente" in html
 
 
-def test_the_newcomers_intake_announces_appear_by_first_name(client, next_a, facilitator_a, monkeypatch):
-    monkeypatch.setattr("workspace.views.companion.announced_newcomers", lambda meeting: ["Anna", "Lupo"])
+def test_the_newcomers_intake_announces_appear_by_first_name(client, next_a, facilitator_a, intake_operator):
+    from intake import services as intake_services
+    from intake.consent import CURRENT_CONSENT_VERSION
+
+    for name in ("Anna", "Lupo"):
+        request, _created = intake_services.request_submit(
+            association=next_a.group.association,
+            first_name=name,
+            phone="333 123 4567",
+            consent_version=CURRENT_CONSENT_VERSION,
+        )
+        intake_services.request_contact(request=request, by=intake_operator)
+        intake_services.request_propose(request=request, group=next_a.group, by=intake_operator)
+        intake_services.request_introduce(request=request, meeting=next_a, by=intake_operator)
     html = page(client, facilitator_a, "workspace:companion", next_a).content.decode()
     assert "Anna" in html and "Lupo" in html and "Nessuna persona nuova annunciata." not in html
+    assert "333 123 4567" not in html  # the facilitator never sees a contact
+
+
+def test_no_newcomer_announced_says_so(client, next_a, facilitator_a):
+    html = page(client, facilitator_a, "workspace:companion", next_a).content.decode()
+    assert "Nessuna persona nuova annunciata." in html
 
 
 def test_the_after_part_waits_for_the_meeting(client, next_a, facilitator_a):
