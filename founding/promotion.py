@@ -12,27 +12,27 @@ from network.models import Group
 SUPPRESS_BELOW = 3
 
 
-def people_who_asked(*, group: Group) -> int | None:
-    """INTEGRATION HOOK for intake: how many people asked the association about this group.
+def people_who_asked(*, group: Group) -> int:
+    """How many people asked the association about this group: never who.
 
-    Intake (the demand board and the newcomers' requests) sits below founding in the
-    layers, so founding calls it here. Until intake lands this returns None and the
-    page says the figure is not available. The integrator replaces the body with
-    intake's count of requests that name this group (or its theme, once started).
+    Requests made from the group's page ("Vuoi partecipare?") plus the waiting demand the
+    group was started to answer (a group *su richiesta*).
     """
-    return None
+    from intake.models import DemandRecord, IntakeRequest
+
+    asked_here = IntakeRequest.objects.filter(asked_group=group).count()
+    answered = DemandRecord.objects.filter(group=group).exclude(request__asked_group=group).count()
+    return asked_here + answered
 
 
 @dataclass
 class Promotion:
     invitations_sent: int
     requesters_at_start: int
-    asked: int | None
+    asked: int
 
     @property
-    def asked_shown(self) -> str | None:
-        if self.asked is None:
-            return None
+    def asked_shown(self) -> str:
         return "<3" if 0 < self.asked < SUPPRESS_BELOW else str(self.asked)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from founding.milestones import DUE_SOON_DAYS, milestones_for
 from founding.models import FollowUpSettings, FoundingPath, MilestoneDone, StepTick
 from founding.paths import steps_for
+from intake.demand import demand_start_group
 from network.activity import activity_record
 from network.models import Association, Audience, Group, GroupStatus, StartMode, Theme
 from network.services import Refused, group_create
@@ -98,6 +99,27 @@ def founding_start(
         payload={"start_mode": start_mode, "requesters": requesters_count},
     )
     return path
+
+
+@transaction.atomic
+def founding_start_on_request(
+    *, association: Association, theme: Theme, records: list, name: str, by, description: str = ""
+) -> FoundingPath:
+    """Start a group *su richiesta* from the demand board: the group, its link to the demand, its path.
+
+    Intake creates the planned group and links the waiting demand to it (so the people
+    waiting hear when its first meeting is set); the path counts them, never names them.
+    """
+    group = demand_start_group(
+        association=association, theme=theme, records=records, name=name, description=description, by=by
+    )
+    return founding_start(
+        association=association,
+        start_mode=StartMode.ON_REQUEST,
+        group=group,
+        requesters_count=len(records),
+        by=by,
+    )
 
 
 def _manual_step(path: FoundingPath, step: str):

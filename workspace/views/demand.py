@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from founding.services import founding_start_on_request
 from intake import demand
 from intake.figures import CHART_THEMES, association_figures, month_table, theme_table, years_with_requests
 from intake.models import DemandRecord, IntakeSettings, Relationship, call_time_labels
@@ -118,14 +119,15 @@ def demand_start(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            group = demand.demand_start_group(
+            # The group, its link to the waiting demand and its founding path, in one step.
+            group = founding_start_on_request(
                 association=association,
                 theme=theme,
                 records=area.records,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 by=request.user,
-            )
+            ).group
         except ValidationError as error:
             add_refusal(form, error)
         else:
@@ -137,7 +139,7 @@ def demand_start(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 % {"name": group.name},
             )
-            return redirect("workspace:group", slug=group.slug)
+            return redirect("workspace:founding_path", slug=group.slug)
     availability = sorted({label for member in area.records for label in call_time_labels(member.availability)})
     return render(
         request,
