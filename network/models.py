@@ -95,12 +95,11 @@ _DASHES = ("–", "—", "-", ":")
 def urgent_line_parse(line: str) -> UrgentNumber | None:
     """ "1522 – antiviolenza" → UrgentNumber("1522", "antiviolenza"); None when the line gives no number."""
     line = line.strip()
-    number, label = line, ""
-    for dash in _DASHES:
-        if dash in line:
-            number, label = (part.strip() for part in line.split(dash, 1))
-            break
-    if not any(ch.isdigit() for ch in number) or not all(ch.isdigit() or ch in " +./" for ch in number):
+    separator = next((dash for dash in _DASHES if dash in line), None)
+    number, label = (part.strip() for part in line.split(separator, 1)) if separator else (line, "")
+    # Hyphens may group digits ("800-86-00-22") unless a hyphen is what separates the label.
+    allowed = " +./" if separator == "-" else " +./-"
+    if not any(ch.isdigit() for ch in number) or not all(ch.isdigit() or ch in allowed for ch in number):
         return None
     return UrgentNumber(number, label)
 

@@ -128,10 +128,11 @@ def test_the_home_page_lists_each_associations_number_once():
         "112",
         "+39 06 1234",
     ]
-    parsed = urgent_numbers_parse("02 2327 2327 – Telefono Amico\n+39 06 1234: notte")
+    parsed = urgent_numbers_parse("02 2327 2327 – Telefono Amico\n+39 06 1234: notte\n800-86-00-22 – ascolto")
     assert [(item.number, item.tel, item.label) for item in parsed[1:]] == [
         ("02 2327 2327", "0223272327", "Telefono Amico"),
         ("+39 06 1234", "+39061234", "notte"),
+        ("800-86-00-22", "800860022", "ascolto"),
     ]
 
 
