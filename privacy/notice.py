@@ -28,6 +28,8 @@ RETENTION_SETTINGS = {
     "CERCHIO_RETENTION_UNCLAIMED_EMAIL_DAYS": "unclaimed_email",
     "CERCHIO_RETENTION_OUTBOX_DAYS": "outbox_message",
     "CERCHIO_RETENTION_UNUSED_INVITATION_DAYS": "unused_invitation",
+    "CERCHIO_RETENTION_INTAKE_CLOSED_DAYS": "intake_closed_request",
+    "CERCHIO_RETENTION_REFLECTION_DAYS": "reflection",
 }
 
 
@@ -135,6 +137,74 @@ PLAIN_WORDS: dict[str, Plain] = {
             "%(days)s giorni dopo la scadenza."
         ),
         _("L'interesse legittimo dell'associazione."),
+    ),
+    "intake requests": Plain(
+        _("La tua richiesta di entrare in un gruppo"),
+        _(
+            "Il nome (anche di fantasia), il telefono o l'e-mail, quando chiamarti e il messaggio che scrivi, "
+            "cifrati: per richiamarti e presentarti al gruppo giusto."
+        ),
+        _(
+            "Solo chi si occupa dell'accoglienza nella tua associazione; chi facilita il gruppo sa soltanto il "
+            "tuo nome e che è la prima volta."
+        ),
+        _(
+            "Finché la richiesta è aperta; %(days)s giorni dopo la chiusura i dati personali vengono cancellati, "
+            "e subito se ritiri la richiesta."
+        ),
+        _("Il tuo consenso esplicito, con la data e il testo a cui hai detto sì."),
+    ),
+    "unmet demand": Plain(
+        _("Le richieste senza un gruppo"),
+        _("Tema, comune e mese, senza nessun dato che ti riguardi: per avviare gruppi dove le persone li cercano."),
+        _("Chi coordina e chi accoglie nella tua associazione."),
+        _("Senza limite: non dice chi sei."),
+        _("L'interesse legittimo dell'associazione."),
+    ),
+    "attendance after a meeting": Plain(
+        _("Le presenze agli incontri"),
+        _("Solo due numeri: quante persone c'erano e quante erano nuove. Mai un nome."),
+        _("Chi facilita il gruppo; l'associazione vede i totali, senza i numeri sotto 3."),
+        _("Quanto il gruppo."),
+        _("L'interesse legittimo dell'associazione."),
+    ),
+    "agreements for the next meeting": Plain(
+        _("Gli accordi per l'incontro successivo"),
+        _("Poche parole pratiche (chi apre, un impegno), mai quello che le persone raccontano."),
+        _("Chi facilita il gruppo."),
+        _("Quanto il gruppo."),
+        _("L'interesse legittimo del gruppo."),
+    ),
+    "private self-reflection of a facilitator": Plain(
+        _("Le riflessioni di chi facilita"),
+        _("Cosa è andato bene o è stato difficile, e una breve nota cifrata: per imparare."),
+        _("Solo chi le scrive: né chi coordina né gli amministratori del sito."),
+        _("%(days)s giorni."),
+        _("Il consenso di chi facilita."),
+    ),
+    "followers of a group": Plain(
+        _("Chi segue un gruppo"),
+        _(
+            "L'indirizzo e-mail (cifrato) o l'account, la lingua e i gruppi seguiti: per mandarti i promemoria "
+            "e gli avvisi di cambiamento."
+        ),
+        _("Solo tu, da un link in ogni messaggio."),
+        _("Finché segui un gruppo: smettendo di seguire l'ultimo, l'indirizzo viene cancellato."),
+        _("Il tuo consenso, confermato dal link che ti mandiamo."),
+    ),
+    "starting a group": Plain(
+        _("L'avvio di un nuovo gruppo"),
+        _("Chi ha fatto ogni passo dell'avvio e quando; inviti e richieste sono solo numeri, mai nomi."),
+        _("Chi facilita il gruppo e chi coordina l'associazione."),
+        _("Quanto il gruppo; il nome di chi ha agito viene tolto se chiede la cancellazione."),
+        _("L'interesse legittimo dell'associazione."),
+    ),
+    "a group's agreements": Plain(
+        _("Gli accordi di un gruppo"),
+        _("Come si entra, le regole, il primo incontro: nessun dato personale."),
+        _("Chi facilita e l'associazione; data e luogo del primo incontro sono pubblici."),
+        _("Quanto il gruppo."),
+        _("Nessun dato personale."),
     ),
     "outbox": Plain(
         _("Le e-mail da spedire"),
