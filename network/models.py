@@ -125,6 +125,7 @@ class Theme(models.Model):
     synonyms = models.TextField(
         _("varianti e sinonimi"),
         blank=True,
+        db_default="",  # rows written without it (raw SQL, older code) stay valid
         help_text=_(
             "Altri modi in cui le persone chiamano questo tema, separati da virgole: per esempio «alcool, alcolismo»."
         ),

@@ -6,7 +6,6 @@ offers the rhythms AMA groups actually use and builds the rule from them.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du_rrule
@@ -160,12 +159,6 @@ def _join(items: list[str]) -> str:
 
 def describe(rule: str, start_time: time | None = None) -> str:
     """Say the rule in words, in the active language: "il 2° e il 4° martedì del mese"."""
-    # Pure in (rule, time, language): remembered, since every directory page says many rules.
-    return _describe(rule, start_time, get_language() or "it")
-
-
-@lru_cache(maxsize=4096)
-def _describe(rule: str, start_time: time | None, language: str) -> str:
     parsed = friendly(rule)
     at = start_time.strftime("%H:%M") if start_time else ""
     if parsed.pattern == Pattern.CUSTOM:

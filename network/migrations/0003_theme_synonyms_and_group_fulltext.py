@@ -51,6 +51,7 @@ class Migration(migrations.Migration):
             name="synonyms",
             field=models.TextField(
                 blank=True,
+                db_default="",
                 help_text="Altri modi in cui le persone chiamano questo tema, separati da virgole: per esempio «alcool, alcolismo».",
                 verbose_name="varianti e sinonimi",
             ),
