@@ -20,9 +20,11 @@ def test_seed_demo_loads_a_realistic_association_and_is_idempotent(db, capsys):
     formats = {group.format for group in Group.objects.all()}
     assert formats == {"in_person", "online", "hybrid"}
     assert ScheduleException.objects.filter(kind="cancelled").count() == 1
-    assert ScheduleException.objects.filter(kind="changed").count() == 1
+    # Other apps' demo steps may change meetings of their own (following moves one, so its
+    # demo followers get a notice); the network's own demo adds one of each.
+    assert ScheduleException.objects.filter(kind="changed").count() >= 1
     assert Meeting.objects.filter(is_cancelled=True).count() == 1
-    assert Meeting.objects.filter(is_changed=True).count() == 1
+    assert Meeting.objects.filter(is_changed=True).count() >= 1
     assert AssociationMembership.objects.filter(role="coordinator").count() == 1
     assert GroupMembership.objects.filter(role="facilitator").exists()
     output = capsys.readouterr().out
