@@ -34,6 +34,11 @@ class AgreementItem:
     text: str
 
 
+def _lock(meeting: Meeting) -> None:
+    """Two saves of one meeting (co-facilitators, a double tap) take turns instead of colliding."""
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True).first()
+
+
 def _check_held(meeting: Meeting) -> None:
     if meeting.is_cancelled or not meeting.is_scheduled:
         raise Refused(_("Questo incontro non si è tenuto: non ci sono presenze da registrare."))
@@ -92,6 +97,7 @@ def meeting_close(
     Saving again replaces what was recorded. Changing the next date goes through
     `network.services.meeting_move`; if that refuses, nothing of the close is saved.
     """
+    _lock(meeting)
     _check_held(meeting)
     check_counts(participants=participants, newcomers=newcomers)
     items = _clean_agreements(agreements)
@@ -142,6 +148,7 @@ def reflection_save(
     """Save the facilitator's own reflection on a meeting (one per meeting; saving again replaces it)."""
     if by is None or not _is_facilitator(meeting, by):
         raise Refused(_("Solo chi facilita il gruppo può scrivere una riflessione su questo incontro."))
+    _lock(meeting)
     if meeting.starts_at > timezone.now():
         raise Refused(_("L'incontro non è ancora cominciato: potrai scrivere la riflessione dopo."))
     unknown = (set(went_well) | set(hard)) - set(POINTS)
