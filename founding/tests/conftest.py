@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from accounts.services import account_create
 from network.agreements import group_agreements_set
@@ -14,6 +15,13 @@ from network.services import schedule_create
 ROME = ZoneInfo("Europe/Rome")
 # Monday 1 March 2027, 9:00.
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=ROME)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request to an /en/ page leaves English active in the thread: give the next test Italian back."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
