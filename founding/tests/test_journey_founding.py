@@ -14,6 +14,8 @@ from accounts.services import account_create
 from conftest import enrol_totp
 from directory.tests import test_journey as public_journey
 from founding.models import FoundingPath
+from founding.tests.pdf_world import decoded_qr_codes, pdf_text
+from lib.site import absolute_url
 from network.models import AssociationMembership, AssociationRole, GroupStatus
 from network.tests.factories import AssociationFactory, ThemeFactory, VenueFactory
 from workspace.tests.test_journey_coordinator import Phone
@@ -132,6 +134,14 @@ def test_a_coordinator_starts_a_group_by_open_invitation_up_to_the_directory(bro
     expect(page.locator(".messages")).to_contain_text("In promozione".lower())
     group.refresh_from_db()
     assert group.status == GroupStatus.PROMOTING
+
+    # The poster, downloaded from the path: its QR code leads to the group's public page.
+    page.goto(live_server.url + f"/it/workspace/groups/{group.slug}/founding/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Manifesto (A4) (PDF)").click()
+    poster = Path(download.value.path()).read_bytes()
+    assert decoded_qr_codes(poster) == [absolute_url(f"/it/groups/{group.slug}/")]
+    assert "Dopo una perdita" in pdf_text(poster)
 
     # The first-meeting guide, on the phone, filled in.
     page.goto(live_server.url + f"/it/workspace/groups/{group.slug}/first-meeting-guide/")
