@@ -122,7 +122,8 @@ def demand_demo(result: dict, *, today=None) -> None:
                         availability=4,
                         month=this_month - relativedelta(months=index % 3),
                     )
-        if not IntakeRequest.objects.filter(association=association, reference__startswith="R-H").exists():
+        # The past requests are R-H0001…; a live reference has six random characters and may start with H too.
+        if not IntakeRequest.objects.filter(association=association, reference__regex=r"^R-H[0-9]{4}$").exists():
             themes = {theme.slug: theme for theme in Theme.objects.filter(slug__in=HISTORY_THEMES)}
             number = 0
             for months_ago in range(12, 0, -1):

@@ -324,7 +324,9 @@ def today() -> date:
 
 # --- The coordinator's pages ----------------------------------------------------
 
-NEW_GROUP_STATUSES = [GroupStatus.PLANNED, GroupStatus.PROMOTING, GroupStatus.ACTIVE]
+# A new group never starts "active": it gets there through its founding path, once its
+# agreements are complete (a group that already meets takes the "nascita spontanea" way).
+NEW_GROUP_STATUSES = [GroupStatus.PLANNED, GroupStatus.PROMOTING]
 
 
 class GroupFilterForm(forms.Form):
@@ -364,9 +366,13 @@ class NewGroupForm(GroupForm):
     status = forms.ChoiceField(
         label=_("Da dove parte"),
         choices=[(status.value, status.label) for status in NEW_GROUP_STATUSES],
-        initial=GroupStatus.ACTIVE,
+        initial=GroupStatus.PLANNED,
         widget=forms.RadioSelect,
-        help_text=_("«In progetto» non compare nella ricerca pubblica; «in promozione» e «attivo» sì."),
+        help_text=_(
+            "«In progetto» non compare nella ricerca pubblica; «in promozione» sì, come gruppo in avvio. "
+            "Un gruppo diventa attivo dal suo percorso di avvio, quando gli accordi sono completi: "
+            "anche un gruppo che si incontra già (la via «nascita spontanea»)."
+        ),
     )
 
     def service_fields(self) -> dict:

@@ -155,7 +155,7 @@ def test_a_coordinator_reads_the_figures_and_the_flag_on_a_phone(visit, world, l
 
     page.goto(live_server.url + "/it/workspace/")
     expect(page.locator(".ws-flag")).to_contain_text("Sopra il numero massimo (8) in 3 degli ultimi 4 incontri")
-    page.get_by_role("link", name="Numeri").click()
+    page.get_by_role("link", name="Numeri", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Numeri")
     expect(page.locator("figure.ws-chart svg")).to_have_count(2)
     expect(page.locator("table.ws-figures").first).to_contain_text("luglio 2027")

@@ -31,7 +31,8 @@ def test_the_first_action_on_the_group_page_is_joining(client):
     article = _article(body)
     first_button = re.search(r'<a class="button[^"]*" href="([^"]+)">([^<]+)</a>', article)
     assert first_button.group(2) == "Vuoi partecipare?"
-    assert first_button.group(1) == join_url(group) == "/groups/g/#partecipare".replace("/groups", "/it/groups")
+    # It leads to the association's request form, with the group filled in.
+    assert first_button.group(1) == join_url(group) == "/it/richiesta/?group=g"
     # It comes before the description, the facts and the calendar; the calendar is no longer a button.
     assert article.index("Vuoi partecipare?") < article.index("Un gruppo di auto mutuo aiuto.")
     assert article.index("Vuoi partecipare?") < article.index("calendar-links")

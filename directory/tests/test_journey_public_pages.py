@@ -5,6 +5,8 @@ axe-playwright-python (nothing is fetched). Tap targets are measured as the brow
 them out: 24 px at least for every link people tap, 44 px for the primary actions.
 """
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
@@ -123,10 +125,13 @@ def test_the_group_pages_first_action_is_joining_on_a_phone(browser, live_server
         other_box = other.bounding_box()
         if other_box and other.is_visible():
             assert other_box["height"] * other_box["width"] <= box["height"] * box["width"], other.inner_text()
-    # It leads to how the first contact works and the association's contact, which is then on screen.
+    # It leads to the association's request form, with this group filled in.
     first_button.click()
+    expect(page).to_have_url(re.compile(rf"/{language}/richiesta/\?group={group.slug}$"))
+    expect(page.locator('form input[name="first_name"]')).to_be_visible()
+    page.go_back()
+    # Further down, how the first contact works and the association's phone, for those who prefer to call.
     contact = page.locator("#partecipare")
-    expect(contact).to_be_in_viewport()
     expect(contact.locator('a[href^="tel:"]')).to_be_visible()
     # On /en/ the English name is shown.
     with translation.override(language):

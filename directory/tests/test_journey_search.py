@@ -131,7 +131,7 @@ def test_zero_results_offer_the_ways_out(phone, live_server, language):
     hrefs = [ways.nth(index).get_attribute("href") for index in range(3)]
     assert hrefs[0] == "?theme=parkinson"
     assert hrefs[1] == "?format=online&theme=parkinson"
-    assert hrefs[2] == "mailto:accoglienza@ama-trentino.example"
+    assert hrefs[2] == f"/{language}/richiesta/?theme=parkinson&town=Milano"  # tell the association
     for index in range(3):
         assert ways.nth(index).bounding_box()["height"] >= 44  # one tap, a large target
     expect(page.locator(".no-results .area")).to_contain_text("Trento")

@@ -70,7 +70,8 @@ def test_zero_results_offer_wider_online_and_the_association(client, network):
     body = _page(client, "theme=lutto&place=Trento&radius_km=25&weekday=1")
     assert 'href="?theme=lutto&amp;place=Trento&amp;radius_km=100"' in body  # without the day: 1 group
     assert 'href="?format=online&amp;theme=lutto"' in body
-    assert 'href="mailto:accoglienza@ama.example"' in body
+    # "Tell the association": the request form with the theme and the town of the search.
+    assert 'href="/it/richiesta/?theme=lutto&amp;town=Trento"' in body
     assert "I gruppi della rete si incontrano in provincia di Trento: a Trento." in body
     assert "Alcuni gruppi si incontrano online" in body
 
@@ -79,7 +80,7 @@ def test_a_wider_link_is_offered_only_when_it_finds_something(client, network):
     body = _page(client, "theme=alcol&format=online")
     assert 'href="?theme=alcol"' in body  # the same theme without "online": 1 group
     assert "Gruppi online su" not in body  # the search already was the online one
-    assert 'href="mailto:accoglienza@ama.example"' in body
+    assert 'href="/it/richiesta/?theme=alcol&amp;town="' in body
 
 
 def test_the_results_card_says_the_next_meeting_as_the_group_page_does(network, django_user_model):

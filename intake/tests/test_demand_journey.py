@@ -74,7 +74,7 @@ def test_a_coordinator_starts_a_group_where_demand_reached_the_threshold_and_rea
     page.goto(live_server.url + "/it/workspace/demand/")
     expect(page.locator(".ws-demand-reached")).to_have_count(0)
 
-    page.goto(live_server.url + "/it/workspace/demand/settings/")
+    page.goto(live_server.url + "/it/workspace/intake/settings/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Impostazioni dell'accoglienza")
     office.check("4-impostazioni")
     page.get_by_label("richieste per proporre un nuovo gruppo").fill("2")

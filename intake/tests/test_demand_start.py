@@ -83,7 +83,9 @@ def test_the_coordinator_starts_the_group_from_the_board(client, coordinator_x, 
     response = client.post(url, {"name": "Lutto a Trento", "description": ""})
     group = Group.objects.get(name="Lutto a Trento")
     assert response.status_code == 302
-    assert response["Location"] == reverse("workspace:group", kwargs={"slug": group.slug})
+    # On to the new group's founding path, which counts the six people who asked.
+    assert response["Location"] == reverse("workspace:founding_path", kwargs={"slug": group.slug})
+    assert group.founding_path.requesters_count == 6
     assert DemandRecord.objects.filter(group=group).count() == 6
     # The same link again leads to the group, never to a second one.
     again = client.post(url, {"name": "Lutto a Trento"})

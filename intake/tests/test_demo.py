@@ -11,4 +11,6 @@ def test_the_demo_adds_requests_in_every_state_once(db):
     counts = (IntakeRequest.objects.count(), DemandRecord.objects.count(), Introduction.objects.count())
     call_command("seed_demo")
     assert (IntakeRequest.objects.count(), DemandRecord.objects.count(), Introduction.objects.count()) == counts
-    assert counts == (8, 2, 2)
+    # The eight requests of intake's own demo (unmet demand adds its own, see test_demand_demo.py).
+    assert IntakeRequest.objects.filter(submission_token__startswith="demo-intake-").count() == 8
+    assert counts[1] >= 2 and counts[2] == 2

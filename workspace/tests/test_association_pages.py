@@ -162,6 +162,13 @@ def test_a_new_group_cannot_start_closed(as_coordinator, association_x):
     assert not Group.objects.filter(name="Gruppo Lutto").exists()
 
 
+def test_a_new_group_cannot_start_active_without_its_agreements(as_coordinator, association_x):
+    response = as_coordinator.post(reverse("workspace:group_new"), _new_group_data(association_x, status="active"))
+    assert response.status_code == 200
+    assert "percorso di avvio" in response.content.decode()
+    assert not Group.objects.filter(name="Gruppo Lutto").exists()
+
+
 def test_a_coordinator_cannot_create_a_group_for_another_association(as_coordinator, association_y):
     response = as_coordinator.post(reverse("workspace:group_new"), _new_group_data(association_y))
     assert response.status_code == 404
