@@ -79,3 +79,32 @@ def founding_demo(result: dict, *, today=None) -> None:
         services.founding_step_tick(path=path, step=step, by=coordinator)
     services.founding_invitations_record(path=path, count=60, by=coordinator)
     group_set_status(group=group, status=GroupStatus.PROMOTING, by=coordinator)
+
+
+@demo_step(70)
+def founding_on_request_demo(result: dict, *, today=None) -> None:
+    """A group started *su richiesta* from the demand board: the people asking about loneliness in Trento.
+
+    It runs after intake's unmet-demand demo (order 60), which writes their waiting requests.
+    """
+    from founding.models import FoundingPath
+    from founding.services import founding_start_on_request
+    from intake.models import DemandRecord
+    from network.models import StartMode
+
+    association = result["association"]
+    if FoundingPath.objects.filter(group__association=association, start_mode=StartMode.ON_REQUEST).exists():
+        return
+    waiting = list(
+        DemandRecord.objects.filter(association=association, theme__slug="solitudine", area="Trento", group=None)
+    )
+    if not waiting:
+        return
+    founding_start_on_request(
+        association=association,
+        theme=waiting[0].theme,
+        records=waiting,
+        name="Non più soli – Trento",
+        description="Un nuovo gruppo per chi si sente solo, nato dalle richieste arrivate all'associazione.",
+        by=result.get("users", {}).get("coordinator"),
+    )
