@@ -132,14 +132,16 @@ def group_calendar(group: Group, *, page_url: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=16)
-def _vtimezone(tzid: str) -> Timezone:
-    """The VTIMEZONE of a zone (the same whatever the date): built once, it is the slow part."""
+def _vtimezone(tzid: str) -> bytes:
+    """The VTIMEZONE of a zone as calendar text (the same whatever the date): built once, it is
+    most of the cost of a meeting's file, which reminders attach by the thousand."""
     probe = Calendar()
     event = Event()
     event.add("dtstart", datetime(2026, 1, 1, tzinfo=ZoneInfo(tzid)))
     probe.add_component(event)
     probe.add_missing_timezones()
-    return next(iter(probe.walk("VTIMEZONE")))
+    zone: Timezone = next(iter(probe.walk("VTIMEZONE")))
+    return zone.to_ical()
 
 
 def meeting_calendar(meeting: Meeting, *, page_url: str, sequence: int = 0, summary: str | None = None) -> bytes:
@@ -165,9 +167,10 @@ def meeting_calendar(meeting: Meeting, *, page_url: str, sequence: int = 0, summ
     event.add("url", page_url)
     event.add("dtstamp", meeting.updated_at)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    calendar.add_component(_vtimezone(meeting.schedule.timezone))
     calendar.add_component(event)
-    return calendar.to_ical()
+    # The zone goes before the event that refers to it, as add_missing_timezones would put it.
+    head, event_text = calendar.to_ical().split(b"BEGIN:VEVENT\r\n", 1)
+    return head + _vtimezone(meeting.schedule.timezone) + b"BEGIN:VEVENT\r\n" + event_text
 
 
 def one_event_calendar(

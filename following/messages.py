@@ -7,10 +7,13 @@ unsubscribe headers and the meeting's calendar file. Links are built at sending 
 nothing usable waits in the outbox.
 """
 
+import functools
+import re
 from collections import OrderedDict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -25,6 +28,23 @@ from notifications.kinds import Extras
 def _url(name: str, language: str, **kwargs) -> str:
     with translation.override(language):
         return absolute_url(reverse(name, kwargs=kwargs))
+
+
+_TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_:-]+")  # signed tokens: what reverse() puts in a path as is
+
+
+@functools.lru_cache(maxsize=64)
+def _token_url_parts(name: str, language: str, site_url: str) -> tuple[str, str]:
+    before, _slot, after = _url(name, language, token="T0KEN").partition("T0KEN")
+    return before, after
+
+
+def _token_url(name: str, language: str, token: str) -> str:
+    """`_url(name, language, token=token)`, for the two links of every reminder: reversed once."""
+    if not _TOKEN_CHARACTERS.fullmatch(token):
+        return _url(name, language, token=token)
+    before, after = _token_url_parts(name, language, settings.CERCHIO_SITE_URL)
+    return f"{before}{token}{after}"
 
 
 def short_day(value: datetime, zone: ZoneInfo) -> str:
@@ -143,13 +163,13 @@ def _prepare(messages, *, is_wanted) -> dict[int, Extras | None]:
             page_url = facts[cache_key]["group_url"]
             sequence = versions.get(meeting.pk) or 0
             calendars[cache_key] = _calendar(meeting, language=language, page_url=page_url, sequence=sequence)
-        leave = _url(
+        leave = _token_url(
             "following:leave",
             language,
-            token=tokens.leave_token(follower_id=follower.pk, group_id=meeting.group_id, secret=follower.secret),
+            tokens.leave_token(follower_id=follower.pk, group_id=meeting.group_id, secret=follower.secret),
         )
         manage_token = tokens.manage_token(follower_id=follower.pk, secret=follower.secret)
-        manage = _url("following:manage", language, token=manage_token)
+        manage = _token_url("following:manage", language, manage_token)
         context = dict(facts[cache_key])
         if "before" in message.context:
             context["before"] = _previous_facts(message.context["before"], meeting, language)

@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from lib.site import absolute_url, site_host
+from notifications.wire import wired_email
 
 if TYPE_CHECKING:
     from notifications.models import OutboxMessage
@@ -136,6 +137,18 @@ def render_message(message: "OutboxMessage", extras: Extras | None = None) -> Em
         for name, value in extras.personal.items():
             text = text.replace(_placeholder(name), str(value))
             html = html.replace(_placeholder(name), escape(str(value)))
+        # Sent by the thousand: filled into a skeleton, unless it needs the email package's care.
+        wired = wired_email(
+            subject=subject,
+            text=text,
+            html=html,
+            to=message.recipient,
+            message_id=message_id(message.kind, message.key),
+            headers=extras.headers,
+            attachments=extras.attachments,
+        )
+        if wired is not None:
+            return wired
     else:
         context.update(message.context)
         if kind.build_context:

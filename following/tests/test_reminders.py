@@ -1,16 +1,20 @@
 """Reminders: when they go out, what they say and in which language, how they leave."""
 
+import email
 from datetime import UTC, date, datetime, time, timedelta
+from email import policy
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from icalendar import Calendar
 
 from following.models import ReminderPlan
 from following.reminders import queue_reminders, reminder_slots
 from following.tests.conftest import add_follower, link, send_all
 from network.models import Meeting, Schedule
 from notifications.models import OutboxMessage
+from notifications.wire import WiredEmail
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -94,6 +98,16 @@ def test_one_reminder_per_follower_with_a_neutral_subject_the_language_the_calen
         text = ics.decode() if isinstance(ics, bytes) else ics
         assert "BEGIN:VEVENT" in text and f"DTSTART;TZID=Europe/Rome:{local:%Y%m%dT%H%M}00" in text
         assert group.name not in text.split("BEGIN:VEVENT")[1].split("URL")[0]  # the entry's title is neutral
+        # What goes over the wire: filled into the shared skeleton, and saying the same.
+        assert isinstance(message, WiredEmail)
+        wire = email.message_from_bytes(message.message().as_bytes(linesep="\r\n"), policy=policy.default)
+        assert wire["Subject"] == message.subject and wire["To"] == message.to[0]
+        assert wire["List-Unsubscribe"].strip() == leave  # folded onto its own line, as the email package does
+        assert wire.get_body(("plain",)).get_content().replace("\r\n", "\n") == message.body
+        (attached,) = [part for part in wire.walk() if part.get_filename() == "incontro.ics"]
+        calendar = Calendar.from_ical(attached.get_payload(decode=True))
+        assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE", "VEVENT"]
+        assert calendar.walk("VEVENT")[0]["DTSTART"].dt == meeting.starts_at
     assert "Dove:" in italian.body and "Where:" in english.body
 
 
