@@ -1,22 +1,28 @@
-"""Reminders benchmark: queue and send the reminders of 100,000 followers of 10,000 groups.
+"""Reminders benchmark: 100,000 followers of 10,000 groups, reminded by real worker processes.
 
     .venv/bin/python bench/reminders.py        (or: make bench)
 
-Each group has a meeting tomorrow at 20:30 and ten followers known by e-mail (the
-address encrypted, as in production). The clock is set to 18:00 the day before, and
-the benchmark times what the worker does then:
+Each group has ten followers known by e-mail (addresses encrypted, as in production), a
+fifth of them in English, and a meeting whose reminder falls due at the next full minute,
+as "the day before at 18:00" does for a whole network at once. Before that minute the
+benchmark starts BENCH_WORKERS `manage.py run_worker --interval 1` processes (one per
+core), as a deployment runs them, on the same database. The other periodic jobs have
+already run, as they would have on a live site before 18:00. Then it waits.
 
-  queue  following.reminders.queue_reminders: one bulk insert into the outbox;
-  send   notifications.delivery.deliver_due until the outbox is empty, in one
-         process per core (BENCH_WORKERS) as several workers would: claims in
-         batches, re-checks every message (still following, meeting still on),
-         renders plain text and HTML in the recipient's language, attaches the
-         meeting's calendar file, and hands each message to the e-mail backend,
-         recording each as sent on its own.
+At the minute, the first worker pass enqueues the periodic reminder job and one worker
+runs it: following.reminders.queue_reminders, one transaction per 500 meetings. Meanwhile
+the other workers send what each committed transaction added: they claim messages in
+batches, re-check each one (still following, meeting still on), fill it into the shared
+MIME skeleton with its text and HTML in the recipient's language, its links and the
+meeting's calendar file, hand it to the e-mail backend and mark it sent.
 
-The backend is a sink in this process that builds every message's full MIME bytes
-(headers, both bodies, the attachment) and throws them away: what an SMTP hand-off
-costs Cerchio, without a mail server's own time.
+The backend (bench/sink.py) builds every message's full bytes, as SMTP would send
+them, and throws them away: what a hand-off costs Cerchio, without a mail server's own
+time.
+
+Figures: `seconds` runs from the moment the reminder job started to the moment the last
+message was marked sent (queue plus send); `queue_seconds` is the job itself;
+`from_the_minute_seconds` adds the wait for the next worker pass.
 
 The database is a fresh data/bench-reminders.sqlite3, or BENCH_REMINDERS_DATABASE_URL
 (a PostgreSQL database that is emptied first). BENCH_FOLLOWERS and BENCH_GROUPS change
@@ -26,8 +32,10 @@ the size. Results go to bench/results/reminders.json (one entry per database).
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from datetime import UTC, datetime, timedelta
@@ -39,7 +47,7 @@ DB_FILE = ROOT / "data" / "bench-reminders.sqlite3"
 os.environ["DJANGO_SETTINGS_MODULE"] = "cerchio.settings"
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_REMINDERS_DATABASE_URL") or f"sqlite:///{DB_FILE}"
 os.environ.setdefault("DEBUG", "false")
-os.environ["EMAIL_BACKEND"] = "__main__.SinkBackend"
+os.environ["EMAIL_BACKEND"] = "bench.sink.SinkBackend"
 if not os.environ.get("BENCH_REMINDERS_DATABASE_URL"):
     DB_FILE.parent.mkdir(exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
@@ -50,45 +58,37 @@ import django  # noqa: E402
 warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
-from django.core.mail.backends.base import BaseEmailBackend  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 
-from following.models import Follow, Follower  # noqa: E402
-from following.reminders import queue_reminders, reminder_slots  # noqa: E402
+from following.models import Follow, Follower, ReminderPlan  # noqa: E402
+from following.notices import baseline_for_groups  # noqa: E402
 from network.models import Association, Group, Meeting, Schedule, Venue  # noqa: E402
-from notifications.delivery import deliver_due  # noqa: E402
-from notifications.models import OutboxMessage  # noqa: E402
+from notifications.models import OutboxMessage, OutboxStatus, PeriodicRun  # noqa: E402
+from notifications.periodic import PERIODIC  # noqa: E402
 from privacy import crypto  # noqa: E402
 
 FOLLOWERS = int(os.environ.get("BENCH_FOLLOWERS", "100000"))
 GROUPS = int(os.environ.get("BENCH_GROUPS", "10000"))
 RESULTS = ROOT / "bench" / "results" / "reminders.json"
-# Worker processes sending at once, as several `run_worker` would (one per core by default).
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 1)))
+HOURS_BEFORE = 2
+REMINDER_TASK = "following.tasks.queue_reminders_task"
 
 
-class SinkBackend(BaseEmailBackend):
-    """Builds each message's bytes as SMTP would send them, then forgets them."""
-
-    sent = 0
-    size = 0
-
-    def send_messages(self, email_messages):
-        for message in email_messages:
-            SinkBackend.size += len(message.message().as_bytes(linesep="\r\n"))
-            SinkBackend.sent += 1
-        return len(email_messages)
-
-
-def prepare() -> Meeting:
+def prepare() -> None:
+    """Groups, their followers, and meetings reminded HOURS_BEFORE hours before (moved into place later)."""
     call_command("migrate", verbosity=0)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "TRUNCATE following_follow, following_follower, following_reminderrun, following_meetingannouncement, "
-                "notifications_outboxmessage, network_meeting, network_schedule, network_group_themes, "
+                "TRUNCATE following_follow, following_follower, following_reminderrun, following_reminderplan, "
+                "following_meetingannouncement, notifications_outboxmessage, notifications_periodicrun, "
+                "django_tasks_database_dbtaskresult, network_meeting, network_schedule, network_group_themes, "
                 "network_group, network_venue, network_association CASCADE"
             )
     association = Association.objects.create(name="Associazione di prova", slug="bench")
@@ -96,9 +96,7 @@ def prepare() -> Meeting:
         association=association, name="Sala civica", address="Via Roma 1", comune="Trento", province="TN",
         latitude=46.07, longitude=11.12,
     )  # fmt: skip
-    zone = timezone.get_current_timezone()
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    starts = datetime.combine(tomorrow, datetime.min.time().replace(hour=20, minute=30), tzinfo=zone)
+    starts = timezone.now() + timedelta(days=3)
     with transaction.atomic():
         groups = Group.objects.bulk_create(
             [
@@ -107,8 +105,11 @@ def prepare() -> Meeting:
             ],
             batch_size=1000,
         )
+        ReminderPlan.objects.bulk_create(
+            [ReminderPlan(group=g, day_before_at=None, hours_before=HOURS_BEFORE) for g in groups], batch_size=1000
+        )
         schedules = Schedule.objects.bulk_create(
-            [Schedule(group=g, rrule="FREQ=WEEKLY", starts_on=tomorrow, start_time=starts.time()) for g in groups],
+            [Schedule(group=g, rrule="FREQ=WEEKLY", starts_on=starts.date(), start_time=starts.time()) for g in groups],
             batch_size=1000,
         )
         Meeting.objects.bulk_create(
@@ -116,7 +117,7 @@ def prepare() -> Meeting:
                 Meeting(
                     group=g,
                     schedule=s,
-                    original_date=tomorrow,
+                    original_date=starts.date(),
                     original_start=starts,
                     starts_at=starts,
                     ends_at=starts + timedelta(hours=2),
@@ -138,7 +139,43 @@ def prepare() -> Meeting:
             [Follow(follower=f, group=groups[n % GROUPS], confirmed_at=now) for n, f in enumerate(followers)],
             batch_size=2000,
         )
-    return Meeting.objects.select_related("schedule").first()
+
+
+def due_at_next_minute() -> datetime:
+    """Move every meeting so that its reminder falls due at the next full minute (at least 8 s ahead)."""
+    minute = (timezone.now() + timedelta(seconds=8)).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    starts = (minute + timedelta(hours=HOURS_BEFORE)).astimezone(timezone.get_current_timezone())
+    Meeting.objects.update(
+        original_date=starts.date(), original_start=starts, starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+    Schedule.objects.update(starts_on=starts.date(), start_time=starts.time())
+    # What a live site has done before the minute: the nightly jobs, and the state followers were told.
+    baseline_for_groups(Group.objects.values("pk"))
+    for job in PERIODIC.values():
+        if job.at is not None:
+            PeriodicRun.objects.get_or_create(name=job.name, slot=job.slot(minute))
+    return minute
+
+
+def start_workers(sink: str, log) -> list[subprocess.Popen]:
+    env = {**os.environ, "BENCH_SINK_DIR": sink, "LOG_LEVEL": "WARNING"}
+    return [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--interval", "1", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+        for _ in range(WORKERS)
+    ]
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for process in workers:
+        process.send_signal(signal.SIGTERM)
+    for process in workers:
+        process.wait(timeout=120)
 
 
 def machine() -> dict:
@@ -169,55 +206,48 @@ def machine() -> dict:
     }
 
 
-def send_until_empty(number: int) -> None:
-    """One worker process: send until nothing is due; prints (messages handed off, bytes)."""
-    # A pass that lost every claim to the other process returns 0: stop only when nothing is due.
-    while deliver_due(worker_id=f"bench-{number}", limit=2000) or OutboxMessage.objects.due(timezone.now()).exists():
-        pass
-    print(json.dumps([SinkBackend.sent, SinkBackend.size]))
-
-
-def send_in_processes() -> tuple[int, int]:
-    """Start WORKERS fresh processes on the same database, as several `run_worker` would."""
-    env = {**os.environ, "BENCH_REMINDERS_DATABASE_URL": os.environ["DATABASE_URL"]}
-    workers = [
-        subprocess.Popen([sys.executable, __file__, "--send", str(n)], env=env, stdout=subprocess.PIPE, text=True)
-        for n in range(WORKERS)
-    ]
-    outcomes = []
-    for process in workers:
-        out, _ = process.communicate()
-        assert process.returncode == 0, "a sending process failed"
-        outcomes.append(json.loads(out.strip().splitlines()[-1]))
-    return sum(sent for sent, _ in outcomes), sum(size for _, size in outcomes)
-
-
 def main() -> None:
-    print(f"Preparing {GROUPS} groups and {FOLLOWERS} followers ({os.environ['DATABASE_URL'].split(':')[0]})…")
-    meeting = prepare()
-    ((_, due_at),) = reminder_slots(meeting)
-    now = due_at + timedelta(seconds=30)
-    started = time.perf_counter()
-    queued = queue_reminders(now=now)
-    queued_in = time.perf_counter() - started
+    print(f"Preparing {GROUPS} groups and {FOLLOWERS} followers ({connection.vendor})…")
+    prepare()
+    minute = due_at_next_minute()
     connections.close_all()
-    handed_off, SinkBackend.size = send_in_processes()
-    seconds = time.perf_counter() - started
-    sent = OutboxMessage.objects.filter(kind="reminder", status="sent").count()
-    assert sent == queued == FOLLOWERS == handed_off, (sent, queued, handed_off)
+    sink = tempfile.mkdtemp(prefix="cerchio-bench-sink-")
+    with open(Path(sink) / "workers.log", "w") as log:
+        workers = start_workers(sink, log)
+        try:
+            wait = (minute - timezone.now()).total_seconds()
+            print(f"{WORKERS} workers started; the reminders fall due at {minute:%H:%M:%S} UTC, in {wait:.0f} s…")
+            time.sleep(wait)
+            deadline = time.monotonic() + 3600
+            while OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() < FOLLOWERS:
+                assert time.monotonic() < deadline, "not all reminders were sent within an hour"
+                assert all(process.poll() is None for process in workers), "a worker stopped"
+                time.sleep(0.25)
+        finally:
+            stop_workers(workers)
+    handed = [json.loads(path.read_text()) for path in Path(sink).glob("*.json")]
+    sent = OutboxMessage.objects.filter(kind="reminder", status=OutboxStatus.SENT)
+    # The reminder job runs every minute: the run that queued them is the first one from the minute on.
+    job = DBTaskResult.objects.filter(task_path=REMINDER_TASK, started_at__gte=minute).order_by("started_at").first()
+    last_sent = sent.aggregate(last=Max("sent_at"))["last"]
+    handed_off = sum(h["messages"] for h in handed)
+    assert sent.count() == FOLLOWERS == handed_off, (sent.count(), handed_off)
+    seconds = (last_sent - job.started_at).total_seconds()
+    queue_seconds = (job.finished_at - job.started_at).total_seconds()
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "followers": FOLLOWERS,
         "groups": GROUPS,
-        "messages": sent,
+        "messages": handed_off,
         "seconds": round(seconds, 2),
-        "queue_seconds": round(queued_in, 2),
-        "send_seconds": round(seconds - queued_in, 2),
-        "messages_per_second": round(sent / seconds, 1),
-        "mean_message_bytes": round(SinkBackend.size / max(sent, 1)),
-        "batch": int(os.environ.get("CERCHIO_OUTBOX_BATCH", "100")),
+        "queue_seconds": round(queue_seconds, 2),
+        "from_the_minute_seconds": round((last_sent - minute).total_seconds(), 2),
+        "messages_per_second": round(handed_off / seconds, 1),
+        "mean_message_bytes": round(sum(h["bytes"] for h in handed) / max(handed_off, 1)),
         "worker_processes": WORKERS,
-        "load_average_at_end": os.getloadavg()[0],
+        "worker_command": "manage.py run_worker --interval 1",
+        "outbox_batch": settings.CERCHIO_OUTBOX_BATCH,
+        "load_average_at_end": round(os.getloadavg()[0], 2),
         "database": connection.vendor,
         "machine": machine(),
     }
@@ -233,7 +263,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--send"]:
-        send_until_empty(int(sys.argv[2]))
-    else:
-        main()
+    main()

@@ -76,33 +76,39 @@ def queue_reminders(*, now: datetime | None = None) -> int:
 
 
 def _queue_chunk(due: list[tuple[Meeting, str]], *, now: datetime) -> int:
-    by_group: dict[int, list[tuple[Meeting, str]]] = {}
+    by_group: dict[int, list[tuple[Meeting, str, str]]] = {}
     for meeting, slot in due:
-        by_group.setdefault(meeting.group_id, []).append((meeting, slot))
+        by_group.setdefault(meeting.group_id, []).append((meeting, slot, meeting.starts_at.isoformat()))
+    # Plain values, not model instances: this runs once per follower of every group due.
     follows = (
         Follow.objects.active()
         .filter(group_id__in=by_group, follower__reminders=True)
-        .select_related("follower", "follower__user")
+        .values_list(
+            "group_id",
+            "follower_id",
+            "follower__email",
+            "follower__email_index",
+            "follower__language",
+            "follower__user_id",
+            "follower__user__email",
+        )
     )
     messages = []
-    for follow in follows:
-        follower = follow.follower
-        address = follower.address
+    for group_id, follower_id, email, email_index, language, user_id, user_email in follows:
+        address = user_email if user_id else email
         if not address:
             continue
-        for meeting, slot in by_group[follow.group_id]:
+        for meeting, slot, starts_at in by_group[group_id]:
             messages.append(
                 {
-                    "key": _key(follower.pk, meeting, slot),
+                    "key": _key(follower_id, meeting, slot),
                     "to": address,
-                    "language": follower.language,
-                    "user_id": follower.user_id,
+                    # The follower's own keyed hash of the address, when the message goes to it.
+                    "recipient_index": None if user_id else email_index,
+                    "language": language,
+                    "user_id": user_id,
                     "association_id": meeting.group.association_id,
-                    "context": {
-                        "follower": follower.pk,
-                        "meeting": meeting.pk,
-                        "starts_at": meeting.starts_at.isoformat(),
-                    },
+                    "context": {"follower": follower_id, "meeting": meeting.pk, "starts_at": starts_at},
                 }
             )
     with transaction.atomic():

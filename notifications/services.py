@@ -71,8 +71,9 @@ def failed_messages(*, association_ids: Iterable[int]) -> QuerySet[OutboxMessage
 def messages_enqueue_bulk(*, kind: str, messages: Iterable[dict], batch_size: int = 1000) -> int:
     """Put many e-mails in the outbox at once (reminders by the thousand); returns how many were given.
 
-    Each item has `key`, `to`, `language`, `context` and optionally `user_id` and
-    `association_id`. A (kind, key) already in the outbox is skipped by the unique
+    Each item has `key`, `to`, `language`, `context` and optionally `user_id`,
+    `association_id` and `recipient_index` (the address's blind index, when the caller
+    has it already). A (kind, key) already in the outbox is skipped by the unique
     constraint, so running the same enqueue twice, or in two workers at once, adds nothing.
     """
     get_kind(kind)
@@ -89,7 +90,7 @@ def messages_enqueue_bulk(*, kind: str, messages: Iterable[dict], batch_size: in
                 kind=kind,
                 key=item["key"],
                 recipient=to,
-                recipient_index=blind_index(to),
+                recipient_index=item.get("recipient_index") or blind_index(to),
                 recipient_user_id=item.get("user_id"),
                 language=item["language"],
                 context=item["context"],

@@ -35,6 +35,7 @@ _NONCE = get_random_string(12, allowed_chars="abcdefghijklmnopqrstuvwxyz01234567
 _MARK = re.compile(rf"cerchio-{_NONCE}-([a-z0-9-]+)-x".encode())
 _NEWLINES = re.compile(r"\r\n|\r")
 _FOLD_WIDTH = 78  # compat32 folds header lines longer than this
+_UNBREAKABLE = re.compile(r"[^\s;,]+")  # a header value compat32 has nowhere to fold inside
 
 
 def _mark(slot: str) -> str:
@@ -84,8 +85,12 @@ class WiredEmail(EmailMultiAlternatives):
 
 def header_line(name: str, value: str) -> bytes:
     """`Name: value` as the email package writes it (encoded if need be, folded at 78)."""
-    if value.isascii() and "\n" not in value and "\r" not in value and len(name) + 2 + len(value) <= _FOLD_WIDTH:
-        return f"{name}: {value}\n".encode()
+    if value.isascii() and "\n" not in value and "\r" not in value:
+        if len(name) + 2 + len(value) <= _FOLD_WIDTH:
+            return f"{name}: {value}\n".encode()
+        if _UNBREAKABLE.fullmatch(value):
+            # With no space, comma or semicolon to fold at, compat32 moves the value to its own line.
+            return f"{name}: \n {value}\n".encode()
     return _folded(name, value, settings.DEFAULT_CHARSET)
 
 
@@ -98,10 +103,13 @@ def _folded(name: str, value: str, charset: str) -> bytes:
 
 def _body(text: str) -> bytes | None:
     """A body or text attachment as 8bit lines; None if a line is too long to go as it is."""
-    text = _NEWLINES.sub("\n", text)
-    if any(len(line.encode()) > RFC5322_EMAIL_LINE_LENGTH_LIMIT for line in text.split("\n")):
+    data = _NEWLINES.sub("\n", text).encode()
+    if (
+        len(data) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
+        and max(map(len, data.split(b"\n"))) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
+    ):
         return None
-    return text.encode()
+    return data
 
 
 class Skeleton:

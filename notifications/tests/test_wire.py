@@ -1,15 +1,18 @@
 """E-mails filled into a skeleton must read exactly like the ones the email package builds."""
 
 import email
+import random
+import string
 from email import policy
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import forbid_multi_line_headers
 from django.test import override_settings
 
-from notifications.wire import WiredEmail, wired_email
+from notifications.wire import WiredEmail, header_line, wired_email
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Incontro (Cerchio)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 LEAVE = "https://gruppi.example.org/it/following/leave/eyJmIjoxLCJnIjoxLCJzIjoiMDAwMDAwMDAwMDAwMDAwMCJ9:1vS2cB:abc/"
@@ -129,3 +132,15 @@ def test_backends_send_the_wired_bytes(tmp_path, monkeypatch):
     assert mail.outbox[0].subject == message_values()["subject"]
     assert mail.outbox[0].extra_headers["List-Unsubscribe"] == f"<{LEAVE}>"
     assert mail.outbox[0].message()["To"] == "persona1@example.org"
+
+
+def test_header_lines_are_folded_as_the_email_package_folds_them():
+    randomly = random.Random(8058)
+    alphabet = string.ascii_letters + string.digits + "<>/:._-=@ ;,àè"
+    for _ in range(2000):
+        name = randomly.choice(["List-Unsubscribe", "Subject", "Message-ID", "X-Cerchio"])
+        value = "".join(randomly.choice(alphabet) for _ in range(randomly.randint(1, 240))).strip()
+        if not value:
+            continue
+        usual_name, usual_value = forbid_multi_line_headers(name, value, "utf-8")
+        assert header_line(name, value) == policy.compat32.fold_binary(usual_name, usual_value), (name, value)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Do one pass and exit (for cron and tests).")
         parser.add_argument("--interval", type=float, default=5.0, help="Seconds between passes (default 5).")
-        parser.add_argument("--limit", type=int, default=50, help="Messages sent per pass at most (default 50).")
+        parser.add_argument("--limit", type=int, default=500, help="Messages sent per pass at most (default 500).")
 
     def handle(self, *, once: bool, interval: float, limit: int, verbosity: int, **options):
         if verbosity >= 1 and not logger.handlers and not logging.getLogger().handlers:
@@ -50,12 +50,15 @@ class Command(BaseCommand):
             close_old_connections()
             periodic = enqueue_due_periodic()
             tasks = self.run_tasks(worker_id, stop)
-            sent = 0
+            sent = handled = 0
             while not stop.is_set():
                 handled = deliver_due(worker_id=worker_id, limit=limit, stop=stop)
                 sent += handled
                 if handled < limit or not once:
                     break
+            # A full pass means more is waiting (reminders by the thousand): the next pass starts
+            # at once, still checking periodic jobs and tasks between passes.
+            more_waiting = handled >= limit
             # An idle pass says nothing at INFO: a worker passing every 5 s would bury what matters.
             busy = bool(periodic or tasks or sent)
             logger.log(
@@ -69,7 +72,8 @@ class Command(BaseCommand):
             close_old_connections()
             if once:
                 break
-            stop.wait(interval)
+            if not more_waiting:
+                stop.wait(interval)
         logger.info("Worker %s stopped", worker_id)
 
     def run_tasks(self, worker_id: str, stop: threading.Event) -> int:
