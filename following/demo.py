@@ -32,10 +32,9 @@ def demo_followers(result: dict, *, today=None) -> None:
             if follow is not None:  # new: confirmed as the person would, with the link in the e-mail
                 token = tokens.confirm_token(follow_id=follow.pk, secret=follow.follower.secret)
                 services.follow_confirm(token=token)
-    if groups:
-        ReminderPlan.objects.update_or_create(
-            group=groups[0], defaults={"day_before_at": time(18, 0), "hours_before": 2}
-        )
+    if groups and not ReminderPlan.objects.filter(group=groups[0]).exists():
+        # Through the service, as the workspace page does: the group's history says who chose it.
+        services.reminder_plan_set(group=groups[0], day_before_at=time(18, 0), hours_before=2, by=None)
     if first_time and len(groups) > 1:
         # A change the followers hear about once the meeting has been quiet for a few minutes.
         meeting = (

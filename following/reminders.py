@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from following.models import Follow, ReminderPlan, ReminderRun
 from network.models import Meeting
@@ -34,6 +36,27 @@ def reminder_slots(meeting: Meeting, plan: ReminderPlan | None = None) -> list[t
     if plan.hours_before:
         slots.append((f"h{plan.hours_before}", meeting.starts_at - timedelta(hours=plan.hours_before)))
     return sorted((slot for slot in slots if slot[1] < meeting.starts_at), key=lambda slot: slot[1])
+
+
+def hours_before_label(hours: int) -> str:
+    """ "2 ore prima", in the active language."""
+    return ngettext("%(count)d ora prima", "%(count)d ore prima", hours) % {"count": hours}
+
+
+def plan_summary(plan: ReminderPlan | None) -> str:
+    """A group's reminder times in words: "Il giorno prima alle 18:00 e 2 ore prima"."""
+    plan = plan or DEFAULT_PLAN
+    hours = plan.hours_before
+    if plan.day_before_at is None:
+        return hours_before_label(hours) if hours else ""
+    at = f"{plan.day_before_at:%H:%M}"
+    if not hours:
+        return _("Il giorno prima alle %(time)s") % {"time": at}
+    return ngettext(
+        "Il giorno prima alle %(time)s e %(count)d ora prima",
+        "Il giorno prima alle %(time)s e %(count)d ore prima",
+        hours,
+    ) % {"time": at, "count": hours}
 
 
 def due_slot(meeting: Meeting, plan: ReminderPlan | None, now: datetime) -> str | None:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from following.reminders import hours_before_label
 from network import recurrence
 from network.models import (
     Association,
@@ -119,6 +120,39 @@ class PauseForm(forms.Form):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("La pausa deve finire dopo l'inizio."))
         return data
+
+
+# The usual choices for "also some hours before"; the service accepts any whole hour from 1 to 24.
+HOURS_BEFORE_CHOICES = (1, 2, 3, 4, 6, 12, 24)
+
+
+class ReminderPlanForm(forms.Form):
+    """When a group's followers are reminded. Both optional here: the service asks for at least one."""
+
+    day_before_at = forms.TimeField(
+        label=_("Il giorno prima, alle"),
+        required=False,
+        widget=TimeInput(),
+        help_text=_("Lascia vuoto per non mandare il promemoria del giorno prima."),
+        error_messages={"invalid": _("Scrivi l'ora così: 18:00.")},
+    )
+    hours_before = forms.IntegerField(
+        label=_("Anche qualche ora prima"),
+        required=False,
+        widget=forms.Select,
+        help_text=_("Un altro promemoria, contando le ore dall'inizio dell'incontro."),
+        error_messages={"invalid": _("Le ore prima dell'incontro vanno da 1 a 24.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = set(HOURS_BEFORE_CHOICES)
+        stored = self.initial.get("hours_before")
+        if stored:
+            hours.add(stored)  # a value chosen elsewhere (the admin) is shown, never silently dropped
+        self.fields["hours_before"].widget.choices = [("", _("No"))] + [
+            (number, hours_before_label(number)) for number in sorted(hours)
+        ]
 
 
 PATTERN_CHOICES = [

@@ -1,11 +1,13 @@
 """Activity log entries in words, for the history pages."""
 
-from datetime import date
+from datetime import date, time
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from following.models import ReminderPlan
+from following.reminders import plan_summary
 from network.models import Activity, GroupStatus
 
 ACTIONS = {
@@ -22,6 +24,7 @@ ACTIONS = {
     "meeting.restore": gettext_lazy("ha ripristinato un incontro"),
     "meeting.move": gettext_lazy("ha spostato un incontro"),
     "meeting.venue": gettext_lazy("ha cambiato la sede di un incontro"),
+    "reminders.plan": gettext_lazy("ha scelto quando arrivano i promemoria a chi segue il gruppo"),
     "meeting.close": gettext_lazy("ha registrato presenze e accordi di un incontro"),
     "venue.create": gettext_lazy("ha aggiunto una sede"),
     "venue.update": gettext_lazy("ha modificato una sede"),
@@ -63,6 +66,12 @@ def _detail(entry: Activity) -> str:
     if entry.action == "group.status":
         labels = dict(GroupStatus.choices)
         return f"{labels.get(payload.get('from'), '')} → {labels.get(payload.get('to'), '')}"
+    if entry.action == "reminders.plan":
+        try:
+            at = time.fromisoformat(payload["day_before_at"]) if payload.get("day_before_at") else None
+        except (TypeError, ValueError):
+            at = None
+        return plan_summary(ReminderPlan(day_before_at=at, hours_before=payload.get("hours_before")))
     return ""
 
 

@@ -12,6 +12,7 @@ from workspace.views import (
     intake,
     meetings,
     people,
+    reminders,
     themes,
 )
 from workspace.views.founding_documents import flyer_pdf, guide_pdf, letter_pdf, pact_pdf, poster_pdf
@@ -27,6 +28,7 @@ urlpatterns = [
     path("groups/<slug:slug>/rhythm/", groups.group_rhythm, name="group_rhythm"),
     path("groups/<slug:slug>/pause/", groups.group_pause, name="group_pause"),
     path("groups/<slug:slug>/pauses/<int:pk>/remove/", groups.pause_remove, name="pause_remove"),
+    path("groups/<slug:slug>/reminders/", reminders.group_reminders, name="group_reminders"),
     path("groups/<slug:slug>/status/", association.group_status, name="group_status"),
     path("groups/<slug:slug>/history/", groups.group_history, name="group_history"),
     # Starting a group: the five ways, the agreements, the promotion counts, the follow-up.

@@ -147,6 +147,8 @@ WORKSPACE: dict[str, tuple[tuple[str, ...], dict[str, list[int]]]] = {
     "workspace:group_rhythm": (("slug",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:group_pause": (("slug",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:pause_remove": (("slug", "pause"), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
+    # When the group's followers are reminded: those who manage its meetings (intake may not).
+    "workspace:group_reminders": (("slug",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
     "workspace:group_history": (("slug",), {"GET": [302, 403, 200, 404, 403, 200, 404, 200, 403]}),
     "workspace:meeting": (("meeting",), {"GET": MANAGE_A}),
     "workspace:meeting_cancel": (("meeting",), {"GET": MANAGE_A, "POST": MANAGE_A_POST}),
@@ -249,6 +251,7 @@ def _next_week_day(weekday: int) -> date:
 WORKSPACE_POST_DATA = {
     "workspace:group_edit": {"description": "Un gruppo.", "accessibility_notes": "", "accepting_newcomers": "on"},
     "workspace:group_rhythm": {"pattern": "weekly", "weekday": "2", "start_time": "21:00", "duration_minutes": "120"},
+    "workspace:group_reminders": {"day_before_at": "18:00", "hours_before": "2"},
     "workspace:group_pause": lambda world: {
         "starts_on": (timezone.localdate() + timedelta(days=200)).isoformat(),
         "ends_on": (timezone.localdate() + timedelta(days=210)).isoformat(),

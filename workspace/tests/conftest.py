@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from network.models import Meeting, Schedule
 from network.services import group_sync_meetings
@@ -13,6 +14,13 @@ ROME = ZoneInfo("Europe/Rome")
 # Monday 26 July 2027: the next Tuesdays are 27 July, then 3, 10, 17, 24 and 31 August.
 NOW = datetime(2027, 7, 26, 9, 0, tzinfo=ROME)
 TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request to an /en/ page leaves English active in the thread: give the next test Italian back."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

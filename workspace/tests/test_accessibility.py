@@ -148,9 +148,11 @@ def test_the_facilitator_pages_are_axe_clean(browser, live_server, network):
         f"/it/workspace/meetings/{meeting.pk}/venue/",
         f"/it/workspace/groups/{group.slug}/rhythm/",
         f"/it/workspace/groups/{group.slug}/pause/",
+        f"/it/workspace/groups/{group.slug}/reminders/",
         f"/it/workspace/groups/{group.slug}/edit/",
         f"/it/workspace/groups/{group.slug}/history/",
         "/en/workspace/",
+        f"/en/workspace/groups/{group.slug}/reminders/",
         f"/en/workspace/groups/{group.slug}/edit/",
     ]:
         tab.open(path)
@@ -163,6 +165,9 @@ def test_the_facilitator_pages_are_axe_clean(browser, live_server, network):
     tab.page.locator("#id_starts_on").fill("2030-08-31")
     tab.page.locator("#id_ends_on").fill("2030-08-01")
     tab.send_without_browser_checks("pause with errors")
+    tab.open(f"/it/workspace/groups/{group.slug}/reminders/")
+    tab.page.locator("#id_day_before_at").fill("")
+    tab.send_without_browser_checks("reminders with nothing chosen")
 
     # A confirmation message after an action.
     tab.open(f"/it/workspace/meetings/{meeting.pk}/cancel/")

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from following.models import ReminderPlan
+from following.reminders import plan_summary
 from network import services
 from network.access import Cap, access_for
 from network.models import Activity, Meeting
@@ -30,6 +32,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     mark_paused(meetings)
     schedules = list(group.schedules.current())
+    can_manage = access.can(Cap.GROUP_MANAGE_MEETINGS, group)
     return render(
         request,
         "workspace/group_detail.html",
@@ -38,7 +41,8 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "meetings": meetings,
             "schedules": schedules,
             "pauses": group.pauses.filter(ends_on__gte=timezone.localdate()),
-            "can_manage": access.can(Cap.GROUP_MANAGE_MEETINGS, group),
+            "can_manage": can_manage,
+            "reminder_summary": plan_summary(ReminderPlan.objects.filter(group=group).first()) if can_manage else "",
             "can_edit": access.can(Cap.GROUP_EDIT, group),
             "can_manage_groups": access.can(Cap.ASSOCIATION_MANAGE_GROUPS, group.association),
             "can_see_history": access.can(Cap.GROUP_VIEW_ACTIVITY, group),
