@@ -18,13 +18,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import BooleanField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from lib.writeturn import write_turn
 from notifications.kinds import Extras, get_kind, render_message
-from notifications.models import OutboxMessage, OutboxStatus
+from notifications.models import OutboxMessage, OutboxStatus, due_condition
 
 logger = logging.getLogger(__name__)
 
@@ -151,15 +151,19 @@ def _release(pks: list[int], *, claim: str) -> None:
 def _claim_batch(pks: list[int], *, claim: str, now: datetime) -> list[OutboxMessage]:
     """Claim many due messages with one conditional UPDATE; returns those this claim won."""
     lease = timedelta(seconds=settings.CERCHIO_OUTBOX_LEASE_SECONDS)
-    with write_turn(), transaction.atomic():
-        OutboxMessage.objects.due(now).filter(pk__in=pks, attempts__lt=settings.CERCHIO_OUTBOX_MAX_ATTEMPTS).update(
-            status=OutboxStatus.SENDING, lease_owner=claim, lease_until=now + lease, attempts=F("attempts") + 1
-        )
-    return list(
-        OutboxMessage.objects.filter(pk__in=pks, status=OutboxStatus.SENDING, lease_owner=claim).order_by(
-            "next_attempt_at", "pk"
-        )
+    # "Still due" as one CASE, not due()'s OR: given that OR, SQLite walks the status index
+    # over every due row instead of looking up these few by id.
+    still_due = Case(
+        When(due_condition(now), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
+    with write_turn(), transaction.atomic():
+        OutboxMessage.objects.alias(still_due=still_due).filter(
+            pk__in=pks, still_due=True, attempts__lt=settings.CERCHIO_OUTBOX_MAX_ATTEMPTS
+        ).update(status=OutboxStatus.SENDING, lease_owner=claim, lease_until=now + lease, attempts=F("attempts") + 1)
+    claimed = OutboxMessage.objects.filter(pk__in=pks, lease_owner=claim).order_by("next_attempt_at", "pk")
+    return [message for message in claimed if message.status == OutboxStatus.SENDING]
 
 
 def _prepared(messages: list[OutboxMessage]) -> dict[int, Extras | None | Exception]:

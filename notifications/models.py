@@ -16,13 +16,17 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Non riuscito")
 
 
+def due_condition(now) -> models.Q:
+    """Pending and due, or abandoned by a worker that stopped: what a worker may take now."""
+    return models.Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | models.Q(
+        status=OutboxStatus.SENDING, lease_until__lt=now
+    )
+
+
 class OutboxMessageQuerySet(models.QuerySet):
     def due(self, now):
         """Messages a worker may take now: pending and due, or abandoned by a worker that stopped."""
-        return self.filter(
-            models.Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-            | models.Q(status=OutboxStatus.SENDING, lease_until__lt=now)
-        )
+        return self.filter(due_condition(now))
 
 
 class OutboxMessage(models.Model):

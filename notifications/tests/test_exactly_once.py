@@ -167,3 +167,17 @@ def test_a_worker_killed_mid_batch_leaves_nothing_unsent_and_nothing_sent_twice(
     # The only possible resend: the message the kill interrupted after the hand-off, same Message-ID.
     assert twice <= interrupted and len(twice) <= 1 and all(sends[mid] == 2 for mid in twice)
     assert len(mail_files(env)) == N
+
+
+def test_a_looping_worker_goes_on_at_once_while_its_passes_are_full(shared_database):
+    env = shared_database
+    enqueue(env, "busy")
+    # Seven messages a pass and a minute between passes: waiting after full passes would send seven.
+    looping = worker(env, "--interval", "60", "--limit", "7")
+    deadline = time.monotonic() + 30
+    while len(journal(env)) < N and time.monotonic() < deadline:
+        time.sleep(0.05)
+    looping.send_signal(signal.SIGTERM)
+    looping.communicate(timeout=30)
+    assert sum(journal(env).values()) == N
+    assert all(status == "sent" for status, _ in outbox(env).values())
