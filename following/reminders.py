@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from following.models import Follow, ReminderPlan, ReminderRun
+from lib.writeturn import write_turn
 from network.models import Meeting
-from notifications.services import messages_enqueue_bulk
+from notifications.services import messages_enqueue_prepared, messages_prepare_bulk
 
 DEFAULT_PLAN = ReminderPlan(day_before_at=time(18, 0), hours_before=None)
 # The furthest ahead a reminder can be due: the day before at any hour, or up to 24 hours before.
 LOOKAHEAD = timedelta(days=2, hours=1)
-CHUNK = 500  # meetings queued per transaction
+# Meetings queued per transaction: short ones, so workers already sending get their turn to
+# write in between (on SQLite one connection writes at a time).
+CHUNK = 100
 
 
 def reminder_slots(meeting: Meeting, plan: ReminderPlan | None = None) -> list[tuple[str, datetime]]:
@@ -134,8 +137,9 @@ def _queue_chunk(due: list[tuple[Meeting, str]], *, now: datetime) -> int:
                     "context": {"follower": follower_id, "meeting": meeting.pk, "starts_at": starts_at},
                 }
             )
-    with transaction.atomic():
-        messages_enqueue_bulk(kind="reminder", messages=messages)
+    rows = messages_prepare_bulk(kind="reminder", messages=messages)  # encrypting, before taking the database
+    with write_turn(), transaction.atomic():
+        messages_enqueue_prepared(rows=rows)
         ReminderRun.objects.bulk_create(
             [ReminderRun(meeting=m, slot=slot, starts_at=m.starts_at, queued_at=now) for m, slot in due],
             ignore_conflicts=True,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from notifications.kinds import get_kind
 from notifications.models import OutboxMessage, OutboxStatus
 from privacy.crypto import blind_index
+from privacy.fields import Sealed
 
 
 def message_enqueue(
@@ -68,13 +69,13 @@ def failed_messages(*, association_ids: Iterable[int]) -> QuerySet[OutboxMessage
     )
 
 
-def messages_enqueue_bulk(*, kind: str, messages: Iterable[dict], batch_size: int = 1000) -> int:
-    """Put many e-mails in the outbox at once (reminders by the thousand); returns how many were given.
+def messages_prepare_bulk(*, kind: str, messages: Iterable[dict]) -> list[OutboxMessage]:
+    """The outbox rows for many e-mails, addresses already encrypted, not yet saved.
 
     Each item has `key`, `to`, `language`, `context` and optionally `user_id`,
     `association_id` and `recipient_index` (the address's blind index, when the caller
-    has it already). A (kind, key) already in the outbox is skipped by the unique
-    constraint, so running the same enqueue twice, or in two workers at once, adds nothing.
+    has it already). The work is done here, outside any transaction; `messages_enqueue_prepared`
+    then only writes.
     """
     get_kind(kind)
     languages = dict(settings.LANGUAGES)
@@ -89,7 +90,7 @@ def messages_enqueue_bulk(*, kind: str, messages: Iterable[dict], batch_size: in
             OutboxMessage(
                 kind=kind,
                 key=item["key"],
-                recipient=to,
+                recipient=Sealed.of(to),
                 recipient_index=item.get("recipient_index") or blind_index(to),
                 recipient_user_id=item.get("user_id"),
                 language=item["language"],
@@ -97,5 +98,16 @@ def messages_enqueue_bulk(*, kind: str, messages: Iterable[dict], batch_size: in
                 association_id=item.get("association_id"),
             )
         )
+    return rows
+
+
+def messages_enqueue_prepared(*, rows: list[OutboxMessage], batch_size: int = 1000) -> int:
+    """Insert rows from messages_prepare_bulk. A (kind, key) already in the outbox is skipped by
+    the unique constraint, so running the same enqueue twice, or in two workers at once, adds nothing."""
     OutboxMessage.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
     return len(rows)
+
+
+def messages_enqueue_bulk(*, kind: str, messages: Iterable[dict], batch_size: int = 1000) -> int:
+    """Put many e-mails in the outbox at once (change notices to a group's followers); returns how many."""
+    return messages_enqueue_prepared(rows=messages_prepare_bulk(kind=kind, messages=messages), batch_size=batch_size)

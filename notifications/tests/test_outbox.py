@@ -5,7 +5,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from notifications.models import OutboxMessage, OutboxStatus
-from notifications.services import failed_messages, message_enqueue, message_retry
+from notifications.services import (
+    failed_messages,
+    message_enqueue,
+    message_retry,
+    messages_enqueue_prepared,
+    messages_prepare_bulk,
+)
+from privacy.crypto import blind_index
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +52,23 @@ def test_the_recipient_address_is_not_in_the_database_in_clear():
         (stored,) = cursor.fetchone()
     assert "segreto" not in stored and "example.org" not in stored
     assert OutboxMessage.objects.get().recipient == "segreto.indirizzo@example.org"
+
+
+def test_bulk_rows_are_encrypted_before_they_are_written_and_once_only():
+    items = [
+        {"key": f"b:{n}", "to": f"segreto{n}@example.org", "language": "it", "context": {"body": "x"}} for n in range(3)
+    ]
+    rows = messages_prepare_bulk(kind="generic", messages=items)
+    assert all("segreto" not in row.recipient for row in rows)  # sealed before any transaction
+    assert messages_enqueue_prepared(rows=rows) == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT recipient FROM notifications_outboxmessage ORDER BY id")
+        stored = [value for (value,) in cursor.fetchall()]
+    assert stored == [str(row.recipient) for row in rows]  # as sealed, not encrypted a second time
+    assert sorted(OutboxMessage.objects.values_list("recipient", flat=True)) == [
+        f"segreto{n}@example.org" for n in range(3)
+    ]
+    assert OutboxMessage.objects.get(key="b:0").recipient_index == blind_index("segreto0@example.org")
 
 
 def test_an_unknown_kind_or_language_is_refused_at_once():
