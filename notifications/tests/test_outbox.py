@@ -3,9 +3,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.utils import timezone
 
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.services import (
+    BULK_COLUMNS,
     failed_messages,
     message_enqueue,
     message_retry,
@@ -54,21 +56,37 @@ def test_the_recipient_address_is_not_in_the_database_in_clear():
     assert OutboxMessage.objects.get().recipient == "segreto.indirizzo@example.org"
 
 
-def test_bulk_rows_are_encrypted_before_they_are_written_and_once_only():
+def test_bulk_rows_are_encrypted_before_they_are_written_and_read_back_like_any_other():
     items = [
-        {"key": f"b:{n}", "to": f"segreto{n}@example.org", "language": "it", "context": {"body": "x"}} for n in range(3)
+        {"key": f"b:{n}", "to": f"segreto{n}@example.org", "language": "it", "context": {"body": "x", "n": n}}
+        for n in range(3)
     ]
     rows = messages_prepare_bulk(kind="generic", messages=items)
-    assert all("segreto" not in row.recipient for row in rows)  # sealed before any transaction
+    assert not any("segreto" in str(value) for row in rows for value in row)  # sealed before any transaction
     assert messages_enqueue_prepared(rows=rows) == 3
+    assert messages_enqueue_prepared(rows=rows) == 3  # given again: the unique key skips them
     with connection.cursor() as cursor:
         cursor.execute("SELECT recipient FROM notifications_outboxmessage ORDER BY id")
         stored = [value for (value,) in cursor.fetchall()]
-    assert stored == [str(row.recipient) for row in rows]  # as sealed, not encrypted a second time
-    assert sorted(OutboxMessage.objects.values_list("recipient", flat=True)) == [
-        f"segreto{n}@example.org" for n in range(3)
-    ]
-    assert OutboxMessage.objects.get(key="b:0").recipient_index == blind_index("segreto0@example.org")
+    assert len(stored) == 3 and not any("segreto" in value for value in stored)
+    single = message_enqueue(kind="generic", key="one", to="segreto9@example.org", language="it", context={"n": 9})
+    bulk = OutboxMessage.objects.get(key="b:2")
+    assert (bulk.recipient, bulk.context, bulk.recipient_index) == (
+        "segreto2@example.org",
+        {"body": "x", "n": 2},
+        blind_index("segreto2@example.org"),
+    )
+    # Every column has the value a row saved one at a time gets.
+    for field in OutboxMessage._meta.concrete_fields:
+        if field.name not in ("id", "key", "recipient", "recipient_index", "context", "created_at", "next_attempt_at"):
+            assert getattr(bulk, field.attname) == getattr(single, field.attname), field.name
+    assert abs(bulk.created_at - single.created_at).total_seconds() < 60
+    assert bulk in OutboxMessage.objects.due(timezone.now())
+
+
+def test_the_bulk_insert_writes_every_column():
+    columns = {field.column for field in OutboxMessage._meta.concrete_fields} - {"id"}
+    assert set(BULK_COLUMNS) == columns and len(BULK_COLUMNS) == len(columns)
 
 
 def test_an_unknown_kind_or_language_is_refused_at_once():
