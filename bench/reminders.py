@@ -32,6 +32,7 @@ the size. Results go to bench/results/reminders.json (one entry per database).
 import json
 import os
 import platform
+import resource
 import signal
 import subprocess
 import sys
@@ -225,6 +226,8 @@ def main() -> None:
                 time.sleep(0.25)
         finally:
             stop_workers(workers)
+    # CPU time of the workers (waited-for children): a figure that other load on the machine barely moves.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     handed = [json.loads(path.read_text()) for path in Path(sink).glob("*.json")]
     sent = OutboxMessage.objects.filter(kind="reminder", status=OutboxStatus.SENT)
     # The reminder job runs every minute: the run that queued them is the first one from the minute on.
@@ -244,6 +247,7 @@ def main() -> None:
         "from_the_minute_seconds": round((last_sent - minute).total_seconds(), 2),
         "messages_per_second": round(handed_off / seconds, 1),
         "mean_message_bytes": round(sum(h["bytes"] for h in handed) / max(handed_off, 1)),
+        "worker_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "worker_processes": WORKERS,
         "worker_command": "manage.py run_worker --interval 1",
         "outbox_batch": settings.CERCHIO_OUTBOX_BATCH,

@@ -10,6 +10,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -112,7 +114,8 @@ def _queue_chunk(due: list[tuple[Meeting, str]], *, now: datetime) -> int:
         .values_list(
             "group_id",
             "follower_id",
-            "follower__email",
+            # The address as stored, still encrypted: copied into the outbox without being read.
+            Cast("follower__email", output_field=TextField()),
             "follower__email_index",
             "follower__language",
             "follower__user_id",
@@ -120,17 +123,18 @@ def _queue_chunk(due: list[tuple[Meeting, str]], *, now: datetime) -> int:
         )
     )
     messages = []
-    for group_id, follower_id, email, email_index, language, user_id, user_email in follows:
-        address = user_email if user_id else email
+    for group_id, follower_id, sealed_email, email_index, language, user_id, user_email in follows:
+        if user_id:
+            address = {"to": user_email} if user_email else None
+        else:
+            address = {"sealed_to": sealed_email, "recipient_index": email_index} if sealed_email else None
         if not address:
             continue
         for meeting, slot, starts_at in by_group[group_id]:
             messages.append(
                 {
+                    **address,
                     "key": _key(follower_id, meeting, slot),
-                    "to": address,
-                    # The follower's own keyed hash of the address, when the message goes to it.
-                    "recipient_index": None if user_id else email_index,
                     "language": language,
                     "user_id": user_id,
                     "association_id": meeting.group.association_id,

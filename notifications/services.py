@@ -82,7 +82,9 @@ def messages_prepare_bulk(*, kind: str, messages: Iterable[dict]) -> list[tuple]
 
     Each item has `key`, `to`, `language`, `context` and optionally `user_id`,
     `association_id` and `recipient_index` (the address's blind index, when the caller
-    has it already). All the work is done here, outside any transaction:
+    has it already). Instead of `to`, an item may give `sealed_to` with `recipient_index`:
+    an address already encrypted by privacy.crypto (a follower's, copied as it is stored,
+    so it is never decrypted to be queued). All the work is done here, outside any transaction:
     `messages_enqueue_prepared` then only writes, so the database is held briefly.
     """
     get_kind(kind)
@@ -90,17 +92,23 @@ def messages_prepare_bulk(*, kind: str, messages: Iterable[dict]) -> list[tuple]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = []
     for item in messages:
-        to = item["to"]
-        if not to or "@" not in to:
-            raise ValueError("An outbox message needs an e-mail address")
+        if item.get("sealed_to"):
+            if not item.get("recipient_index"):
+                raise ValueError("A sealed address comes with its blind index")
+            sealed, index = item["sealed_to"], item["recipient_index"]
+        else:
+            to = item["to"]
+            if not to or "@" not in to:
+                raise ValueError("An outbox message needs an e-mail address")
+            sealed, index = crypto.encrypt(to), item.get("recipient_index") or blind_index(to)
         if item["language"] not in languages:
             raise ValueError(f"Unknown language {item['language']!r}")
         rows.append(
             (
                 kind,
                 item["key"],
-                crypto.encrypt(to),
-                item.get("recipient_index") or blind_index(to),
+                sealed,
+                index,
                 item.get("user_id"),
                 item["language"],
                 json.dumps(item["context"]),

@@ -202,3 +202,24 @@ def test_a_group_chooses_its_reminder_times_and_bad_choices_are_refused(group):
         reminder_plan_set(group=group, day_before_at=None, hours_before=None, by=None)
     with pytest.raises(Refused, match="da 1 a 24"):
         reminder_plan_set(group=group, day_before_at=None, hours_before=72, by=None)
+
+
+def test_the_address_goes_to_the_outbox_still_sealed_and_account_followers_are_reminded_too(group, outbox_mail):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    by_email = add_follower(group, "sigillato@example.org")
+    account = get_user_model().objects.create_user(username="socia", email="socia@example.org", password="x" * 12)
+    add_follower(group, user=account, language="en")
+    meeting = _next(group)
+    assert queue_reminders(now=_evening_before(meeting)) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT email FROM following_follower WHERE id = %s", [by_email.pk])
+        (sealed,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT recipient FROM notifications_outboxmessage WHERE key LIKE %s", [f"reminder:{by_email.pk}:%"]
+        )
+        (queued,) = cursor.fetchone()
+    assert queued == sealed and "sigillato" not in queued  # copied as stored, never decrypted to be queued
+    assert send_all() == 2
+    assert sorted(message.to[0] for message in outbox_mail) == ["sigillato@example.org", "socia@example.org"]
