@@ -121,6 +121,9 @@ def _queue_chunk(due: list[tuple[Meeting, str]], *, now: datetime) -> int:
             "follower__user_id",
             "follower__user__email",
         )
+        # One meeting's reminders side by side in the outbox: a worker's batch then shares their
+        # text, calendar file and skeleton instead of building them for nearly every message.
+        .order_by("group_id", "follower_id")
     )
     messages = []
     for group_id, follower_id, sealed_email, email_index, language, user_id, user_email in follows:

@@ -13,8 +13,10 @@ the message and the row being marked sent) is the only way a message goes out tw
 import logging
 import smtplib
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
@@ -71,33 +73,52 @@ def _finish(pk: int, *, worker_id: str, **values) -> bool:
 
 def _mark_sent(pk: int, *, claim: str) -> None:
     """`_finish` for a message just handed off, as one plain statement: it runs once per message
-    sent, and the ORM's query building would cost more than the statement itself.
-
-    On PostgreSQL the commit does not wait for the disk (synchronous_commit off, for this
-    transaction only): a worker that dies right after still leaves the mark with the server,
-    and only a crash of the database server itself could lose the last fraction of a second of
-    marks, which means those messages go out again, never that one is lost. Waiting for the
-    disk after each of 100,000 reminders would take minutes. SQLite in WAL mode with
-    synchronous=NORMAL makes the same trade for every commit.
-    """
+    sent, and the ORM's query building would cost more than the statement itself."""
     table = connection.ops.quote_name(OutboxMessage._meta.db_table)
     sql = (
         f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '', lease_owner = '', lease_until = NULL "  # noqa: S608
         "WHERE id = %s AND status = %s AND lease_owner = %s"
     )
     sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [OutboxStatus.SENT, sent_at, pk, OutboxStatus.SENDING, claim]
-    if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            cursor.execute(sql, params)
-            marked = cursor.rowcount
-    else:
-        with write_turn(), connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            marked = cursor.rowcount
-    if marked != 1:
-        logger.warning("Outbox message %s: the lease ran out before the worker finished", pk)
+    with write_turn(), _prepared_cursor() as cursor:
+        cursor.execute(sql, [OutboxStatus.SENT.value, sent_at, pk, OutboxStatus.SENDING.value, claim])
+        if cursor.rowcount != 1:
+            logger.warning("Outbox message %s: the lease ran out before the worker finished", pk)
+
+
+def _prepared_cursor():
+    """A cursor whose statements the database prepares once and reuses.
+
+    On PostgreSQL, Django's cursors bind parameters on the client, so the server parses and
+    plans the same UPDATE for every message; psycopg's own cursor sends them apart and
+    prepares a statement run repeatedly, which halves its cost.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
+@contextmanager
+def _commits_without_waiting_for_the_disk():
+    """While sending, PostgreSQL commits the outbox's bookkeeping without waiting for the disk.
+
+    A worker killed right after a commit still leaves it with the server; only a crash of
+    the database server itself could lose the last fraction of a second of commits, and
+    then those messages go out again (same Message-ID), never that one is lost. Waiting for
+    the disk after each of 100,000 reminders would take minutes. SQLite in WAL mode with
+    synchronous=NORMAL makes the same trade for every commit.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
 def _fail_abandoned(now: datetime) -> int:
@@ -289,6 +310,13 @@ def deliver_due(
     batch = batch or settings.CERCHIO_OUTBOX_BATCH
     fixed_now = now
     _fail_abandoned(fixed_now or timezone.now())
+    with _commits_without_waiting_for_the_disk():
+        return _deliver_batches(worker_id=worker_id, limit=limit, fixed_now=fixed_now, stop=stop, batch=batch)
+
+
+def _deliver_batches(
+    *, worker_id: str, limit: int, fixed_now: datetime | None, stop: threading.Event | None, batch: int
+) -> int:
     handled = 0
     while handled < limit and not (stop and stop.is_set()):
         current = fixed_now or timezone.now()
