@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from following.models import Follow, ReminderPlan, ReminderRun
-from lib.writeturn import write_turn
+from lib.bulkwrites import write_turn
 from network.models import Meeting
 from notifications.services import messages_enqueue_prepared, messages_prepare_bulk
 

@@ -16,7 +16,6 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
@@ -24,7 +23,7 @@ from django.db.models import BooleanField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from lib.writeturn import write_turn
+from lib.bulkwrites import prepared_cursor, write_turn
 from notifications.kinds import Extras, get_kind, render_message
 from notifications.models import OutboxMessage, OutboxStatus, due_condition
 
@@ -80,23 +79,10 @@ def _mark_sent(pk: int, *, claim: str) -> None:
         "WHERE id = %s AND status = %s AND lease_owner = %s"
     )
     sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    with write_turn(), _prepared_cursor() as cursor:
+    with write_turn(), prepared_cursor() as cursor:
         cursor.execute(sql, [OutboxStatus.SENT.value, sent_at, pk, OutboxStatus.SENDING.value, claim])
         if cursor.rowcount != 1:
             logger.warning("Outbox message %s: the lease ran out before the worker finished", pk)
-
-
-def _prepared_cursor():
-    """A cursor whose statements the database prepares once and reuses.
-
-    On PostgreSQL, Django's cursors bind parameters on the client, so the server parses and
-    plans the same UPDATE for every message; psycopg's own cursor sends them apart and
-    prepares a statement run repeatedly, which halves its cost.
-    """
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lib.bulkwrites import prepared_cursor
 from notifications.kinds import get_kind
 from notifications.models import OutboxMessage, OutboxStatus
 from privacy import crypto
@@ -138,7 +139,7 @@ def messages_enqueue_prepared(*, rows: list[tuple]) -> int:
     quote = connection.ops.quote_name
     context = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     values = ", ".join(context if column == "context" else "%s" for column in BULK_COLUMNS)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {quote(OutboxMessage._meta.db_table)} ({', '.join(map(quote, BULK_COLUMNS))}) "  # noqa: S608
             f"VALUES ({values}) ON CONFLICT ({quote('kind')}, {quote('key')}) DO NOTHING",

@@ -1,14 +1,16 @@
-"""One writer at a time on SQLite, handed over the moment the other is done.
+"""Database helpers for writes by the thousand (reminders): a write turn on SQLite, and
+statements PostgreSQL prepares once.
 
-SQLite lets one connection write at a time. A connection that finds the database
-locked sleeps in growing steps (1, 2, 5, 10 ms and more) before it tries again, so two
+The write turn: one writer at a time on SQLite, handed over the moment the other is done.
+SQLite lets one connection write at a time. A connection that finds the database locked
+sleeps in growing steps (1, 2, 5, 10 ms and more) before it tries again, so two
 workers that each write after every one of thousands of messages spend more time asleep
 than working: two of them sent fewer reminders a second than one. Taking an exclusive
 lock on a file beside the database first makes them wait in the kernel instead, which
 wakes the next one as soon as the lock is released.
 
-PostgreSQL locks rows, not the database: there it does nothing. Nor for a database in
-memory (tests), which no other process can open.
+PostgreSQL locks rows, not the database: there the write turn does nothing. Nor for a
+database in memory (tests), which no other process can open.
 """
 
 import fcntl
@@ -17,7 +19,8 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import connections
+import psycopg
+from django.db import connection, connections
 
 _local = threading.local()
 _files: dict[str, int] = {}
@@ -54,3 +57,16 @@ def write_turn(using: str = "default"):
     finally:
         _local.depth = 0
         fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+
+def prepared_cursor():
+    """A cursor whose statements the database prepares once and reuses.
+
+    On PostgreSQL, Django's cursors bind parameters on the client, so the server parses and
+    plans the same statement for every message; psycopg's own cursor sends them apart,
+    prepares a statement run repeatedly, and pipelines executemany. Elsewhere, Django's cursor.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
