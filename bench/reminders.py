@@ -150,8 +150,12 @@ def due_at_next_minute() -> datetime:
         original_date=starts.date(), original_start=starts, starts_at=starts, ends_at=starts + timedelta(hours=2)
     )
     Schedule.objects.update(starts_on=starts.date(), start_time=starts.time())
-    # What a live site has done before the minute: the nightly jobs, and the state followers were told.
+    # What a live site has done before the minute: the nightly jobs, the state followers were
+    # told, and (PostgreSQL) autovacuum's statistics of the tables just filled.
     baseline_for_groups(Group.objects.values("pk"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     for job in PERIODIC.values():
         if job.at is not None:
             PeriodicRun.objects.get_or_create(name=job.name, slot=job.slot(minute))
