@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from directory import search
 from directory.tests.search_network import NOW, seed_search_network
@@ -92,9 +94,13 @@ def test_search_answers_are_the_pinned_ones(client, network):
     assert answers == json.loads(SNAPSHOT.read_text())
 
 
-def test_ranking_by_walking_the_meetings_gives_the_pinned_answers(client, network, monkeypatch):
-    # Walking upcoming meetings is how many matches are ranked; here it ranks every search.
+@pytest.mark.parametrize("chunk", [2, 8000])
+def test_ranking_by_walking_the_meetings_gives_the_pinned_answers(client, network, monkeypatch, chunk):
+    # Walking upcoming meetings is how many matches are ranked; here it ranks every search it can.
     monkeypatch.setattr(search, "WALK_FROM_MATCHES", 0)
+    monkeypatch.setattr(search, "walk_pays", lambda *counts: True)
+    monkeypatch.setattr(search, "WALK_CHUNK", 1)
+    monkeypatch.setattr(search, "WALK_CHUNK_MAX", chunk)
     with time_machine.travel(NOW, tick=False):
         answers = _answers(client)
     assert answers == json.loads(SNAPSHOT.read_text())
@@ -119,3 +125,37 @@ def test_the_snapshot_covers_what_the_searches_should_show():
     assert answers["it q=zzzz"]["results"] == []
     assert answers["it page=9&page_size=10"]["results"] == []
     assert answers["it q=alcol&page=2&page_size=2"]["page"] == 2
+
+
+# Matching, ranking, then the page's groups, their themes and their next meetings; one
+# more to look up a theme or a place. Walking the meetings adds a count and its chunks.
+MAX_QUERIES_PER_SEARCH = 6
+MAX_QUERIES_PER_WALKED_SEARCH = 8
+
+
+def _queries(client, url: str) -> int:
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=per", "theme=alcol&weekday=2", "place=Trento&radius_km=50", "format=online", "", "q=zzzz"],
+)
+def test_queries_per_search_are_few_and_do_not_grow_with_the_page(client, network, query):
+    """A page of 100 groups costs the same queries as a page of one: nothing is fetched per group."""
+    one, hundred = (_queries(client, f"/api/v1/groups?{query}&page_size={size}") for size in (1, 100))
+    assert one == hundred <= MAX_QUERIES_PER_SEARCH
+
+
+def test_queries_per_walked_search_are_few(client, network, monkeypatch):
+    monkeypatch.setattr(search, "WALK_FROM_MATCHES", 0)
+    monkeypatch.setattr(search, "walk_pays", lambda *counts: True)
+    for size in (1, 5, 20):
+        assert _queries(client, f"/api/v1/groups?page_size={size}") <= MAX_QUERIES_PER_WALKED_SEARCH
+
+
+def test_queries_for_a_group_detail_are_few(client, network):
+    assert _queries(client, "/api/v1/groups/lavoro-cantu") <= 6
