@@ -1,4 +1,5 @@
-"""What the results page lists, pinned: the count line and the group cards of a set of searches.
+"""What the results page shows, pinned: the search form, the count line and the group cards of
+a set of searches (and the home page's form).
 
 Snapshots in snapshots/results_cards.json; after a deliberate change of the cards rewrite
 them with `CERCHIO_UPDATE_SNAPSHOTS=1 pytest directory/tests/test_results_output.py`.
@@ -30,7 +31,11 @@ SEARCHES = [
     "/it/groups/?place=Trento&radius_km=10",
     "/en/groups/?place=Rovereto&radius_km=50&q=per",
     "/it/groups/?page=3",
+    "/it/groups/?theme=alcol&place=Trento&radius_km=30&weekday=2&weekday=6&part_of_day=evening&format=hybrid",
+    "/en/groups/?theme=lutto&radius_km=100&place=Rovereto&audience=family&open=true&q=per",
+    "/it/groups/?radius_km=-1&weekday=9&theme=nessuno",
 ]
+HOME_PAGES = ["/it/", "/en/"]
 
 
 @pytest.fixture
@@ -43,16 +48,18 @@ def network(db):
 
 
 def _listed(body: str) -> str:
-    """The count line and the cards, without the form around them."""
-    status = re.search(r'<p role="status">.*?</p>', body, re.S).group(0)
-    cards = re.search(r'<ol class="group-cards">.*?</ol>', body, re.S).group(0)
-    return status + "\n" + cards
+    """The search form, the count line and the cards."""
+    shown = [re.search(r'<form class="search-form".*?</form>', body, re.S).group(0)]
+    for pattern in (r'<p role="status">.*?</p>', r'<ol class="group-cards">.*?</ol>'):
+        found = re.search(pattern, body, re.S)
+        shown.append(found.group(0) if found else "")
+    return "\n".join(shown)
 
 
 def test_results_pages_list_the_pinned_cards(client, network):
     listed = {}
     with time_machine.travel(NOW, tick=False):
-        for url in SEARCHES:
+        for url in SEARCHES + HOME_PAGES:
             response = client.get(url)
             assert response.status_code == 200, url
             listed[url] = _listed(response.content.decode())
