@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from api.openapi import openapi_document
 from api.serializers import group_detail_json, search_page_json, theme_json
-from directory.search import GroupSearchForm, search_group_rows
+from directory.search import GroupSearchForm, search_groups
 from network.models import Group, Theme
 
 
@@ -51,7 +51,7 @@ def groups(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
         return _error(400, "invalid_parameters", _("Alcuni parametri non sono validi."), errors)
-    return JsonResponse(search_page_json(search_group_rows(form.cleaned_data), request))
+    return JsonResponse(search_page_json(search_groups(form.cleaned_data), request))
 
 
 @api_view

@@ -1,21 +1,25 @@
-"""A page of the directory straight from database rows, for the API.
+"""A page of search results straight from database rows, for the API and the results page.
 
-Building model instances cost more than the whole search: a page of 20 groups is about
-170 of them (up to 120 meetings with five date columns each). The API needs none of
-their behaviour, only some columns, so three queries of only those columns fill plain
-tuples: the groups with their venue's comune, their themes, their next meetings with
-their schedule's time zone and their own venue's comune.
+Building model instances cost more than the whole search: a page of 20 groups was about
+170 of them (up to 120 meetings with five date columns each). The pages need none of
+their behaviour, only some columns, so a few queries of only those columns fill plain
+tuples: the groups with their venue, their themes, their next meetings with their
+schedule's time zone and their own venue's comune, and (for the results page) how
+often they meet.
 
 The SQL is written out (see directory.search.attach_next_meetings for why); only quoted
 table names and placeholders are interpolated.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from network import recurrence
 from network.models import STARTING_STATUSES, Format, Group, Meeting, Schedule, Theme, Venue
 
 NEXT_MEETINGS = 6  # shown with each group found
@@ -25,6 +29,11 @@ class ThemeRow(NamedTuple):
     slug: str
     name_it: str
     name_en: str
+
+    @property
+    def name(self) -> str:
+        """As Theme.name: English on English pages where there is one."""
+        return self.name_en if (get_language() or "it").startswith("en") and self.name_en else self.name_it
 
 
 class MeetingRow(NamedTuple):
@@ -48,9 +57,12 @@ class GroupRow(NamedTuple):
     entry: str
     accepting_newcomers: bool
     status: str
+    language: str
     comune: str | None  # of its venue
+    venue_name: str | None
     themes: list[ThemeRow]  # by Italian name
     next_meetings: list[MeetingRow]
+    rhythms: list[str]  # its schedules in words, when asked for
     distance_km: float | None
 
     @property
@@ -61,6 +73,10 @@ class GroupRow(NamedTuple):
         if self.online_url:
             return Format.ONLINE
         return Format.IN_PERSON
+
+    @property
+    def format_label(self) -> str:
+        return Format(self.format).label
 
     @property
     def starting_soon(self) -> bool:
@@ -82,16 +98,23 @@ def aware(value) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def group_rows(ids: list[int], distances: dict[int, float] | None = None) -> list[GroupRow]:
-    """The groups `ids`, in that order, with their themes and next meetings."""
+def group_rows(
+    ids: list[int],
+    distances: dict[int, float] | None = None,
+    *,
+    next_meetings: int = NEXT_MEETINGS,
+    rhythms: bool = False,
+) -> list[GroupRow]:
+    """The groups `ids`, in that order, with their themes, next meetings and (if asked) rhythms."""
     if not ids:
         return []
     themes = theme_rows(ids)
-    meetings = next_meeting_rows(ids)
+    meetings = next_meeting_rows(ids, next_meetings)
+    described = rhythm_rows(ids) if rhythms else {}
     distances = distances or {}
     sql = (
         "SELECT g.id, g.slug, g.name, g.name_en, g.venue_id, g.online_url, g.audience, g.entry,"  # noqa: S608
-        " g.accepting_newcomers, g.status, v.comune"
+        " g.accepting_newcomers, g.status, g.language, v.comune, v.name"
         f" FROM {_table(Group)} AS g LEFT JOIN {_table(Venue)} AS v ON v.id = g.venue_id"
         f" WHERE g.id IN ({_marks(ids)})"
     )
@@ -100,10 +123,19 @@ def group_rows(ids: list[int], distances: dict[int, float] | None = None) -> lis
         found = {row[0]: row for row in cursor.fetchall()}
     rows = []
     for pk in ids:
-        *columns, accepting, status, comune = found[pk]
+        *columns, accepting, status, language, comune, venue_name = found[pk]
         rows.append(
             GroupRow(
-                *columns, bool(accepting), status, comune, themes.get(pk, []), meetings.get(pk, []), distances.get(pk)
+                *columns,
+                bool(accepting),
+                status,
+                language,
+                comune,
+                venue_name,
+                themes.get(pk, []),
+                meetings.get(pk, []),
+                described.get(pk, []),
+                distances.get(pk),
             )
         )
     return rows
@@ -123,9 +155,12 @@ def group_row(group: Group) -> GroupRow:
         group.entry,
         group.accepting_newcomers,
         group.status,
+        group.language,
         venue.comune if venue else None,
-        [ThemeRow(theme.slug, theme.name_it, theme.name_en) for theme in group.themes_in_order],
+        venue.name if venue else None,
+        [ThemeRow(theme.slug, theme.name_it, theme.name_en) for theme in group.themes.all()],
         next_meeting_rows([group.pk]).get(group.pk, []),
+        [],
         None,
     )
 
@@ -179,3 +214,25 @@ def next_meeting_rows(ids: list[int], count: int = NEXT_MEETINGS) -> dict[int, l
                 MeetingRow(aware(starts_at), aware(ends_at), bool(cancelled), bool(changed), note, zone, comune)
             )
     return by_group
+
+
+def rhythm_rows(ids: list[int]) -> dict[int, list[str]]:
+    """How often each group meets, in words: one line per schedule, by start time."""
+    sql = (
+        f"SELECT group_id, rrule, start_time FROM {_table(Schedule)}"  # noqa: S608
+        f" WHERE group_id IN ({_marks(ids)}) ORDER BY group_id, start_time, id"
+    )
+    by_group: dict[int, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        for group_id, rule, start_time in cursor.fetchall():
+            if isinstance(start_time, str):  # SQLite keeps times as text
+                start_time = time.fromisoformat(start_time)
+            by_group.setdefault(group_id, []).append(_described(rule, start_time, get_language()))
+    return by_group
+
+
+@lru_cache(maxsize=1024)
+def _described(rule: str, start_time: time, language: str | None) -> str:
+    """recurrence.describe, once per rhythm and language: most groups keep one of a few rhythms."""
+    return recurrence.describe(rule, start_time)

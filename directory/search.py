@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.places import ResolvedPlace, resolve_place
-from directory.rows import NEXT_MEETINGS, group_rows
+from directory.rows import NEXT_MEETINGS, GroupRow, group_rows
 from lib.geo import bounding_box, distance_km
 from network import fulltext, recurrence
 from network.models import Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue, slots_mask
@@ -98,7 +98,7 @@ class GroupSearchForm(forms.Form):
 
 @dataclass
 class SearchResults:
-    groups: list  # Group instances (search_groups) or GroupRow (search_group_rows)
+    groups: list[GroupRow]
     total: int
     page: int
     page_size: int
@@ -149,22 +149,12 @@ def _filtered(data: dict):
     return groups
 
 
-def search_groups(data: dict) -> SearchResults:
-    """Run a validated search (GroupSearchForm.cleaned_data) and return one page of Group instances."""
+def search_groups(data: dict, *, next_meetings: int = NEXT_MEETINGS, rhythms: bool = False) -> SearchResults:
+    """Run a validated search (GroupSearchForm.cleaned_data) and return one page of GroupRow
+    (directory.rows), each with its first `next_meetings` meetings and, if asked, its rhythms."""
     ranked = rank(data)
-    by_id = _load(ranked.ids)
-    page_groups = [by_id[pk] for pk in ranked.ids]
-    attach_next_meetings(page_groups)
-    for group in page_groups:
-        group.distance_km = ranked.distances.get(group.pk)
-    return SearchResults(page_groups, ranked.total, ranked.page, ranked.page_size, ranked.origin, ranked.radius_km)
-
-
-def search_group_rows(data: dict) -> SearchResults:
-    """The same page as search_groups, as rows (directory.rows): what the API shows, built for less."""
-    ranked = rank(data)
-    rows = group_rows(ranked.ids, ranked.distances)
-    return SearchResults(rows, ranked.total, ranked.page, ranked.page_size, ranked.origin, ranked.radius_km)
+    groups = group_rows(ranked.ids, ranked.distances, next_meetings=next_meetings, rhythms=rhythms)
+    return SearchResults(groups, ranked.total, ranked.page, ranked.page_size, ranked.origin, ranked.radius_km)
 
 
 def rank(data: dict) -> RankedPage:
@@ -288,35 +278,14 @@ def _walk_meetings(matched: set[int], need: int, now) -> set[int] | None:
     return None
 
 
-def _load(ids: list[int]) -> dict[int, Group]:
-    """The page's groups with venue, schedules and themes.
-
-    Themes come from the link table and one small theme query rather than a
-    prefetch: the directory runs this on every search and the prefetch machinery
-    costs more than the two queries themselves. `theme_list` holds them.
-    """
-    if not ids:
-        return {}
-    query = Group.objects.filter(pk__in=ids).select_related("venue").prefetch_related("schedules")
-    groups = {group.pk: group for group in query}
-    links = list(Group.themes.through.objects.filter(group_id__in=ids).values_list("group_id", "theme_id"))
-    themes = Theme.objects.in_bulk({theme_id for _, theme_id in links})
-    for group in groups.values():
-        group.theme_list = []
-    for group_id, theme_id in links:
-        groups[group_id].theme_list.append(themes[theme_id])
-    for group in groups.values():
-        group.theme_list.sort(key=lambda theme: theme.name_it)
-    return groups
-
-
 def attach_next_meetings(groups: list[Group], count: int = NEXT_MEETINGS) -> None:
-    """Set `next_meetings` on each group (cancelled ones included, flagged), in one query.
+    """Set `next_meetings` on each group (cancelled ones included, flagged), in one query: the
+    group page's meetings, as model instances (search results use directory.rows instead).
 
     The query is written out: the ORM takes longer to compile its window-function
-    query than the database takes to run it, and the directory runs it on every
-    search. Each meeting gets its schedule and venue from the objects the groups
-    already hold (see _load); only those they lack cost one more query each.
+    query than the database takes to run it. Each meeting gets its schedule and venue
+    from the objects the groups already hold (select_related venue, prefetched
+    schedules); only those they lack cost one more query each.
     """
     by_group: dict[int, list[Meeting]] = {group.pk: [] for group in groups}
     if by_group:
