@@ -197,13 +197,16 @@ WALK_CHUNK_MAX = 8000
 WALK_MAX_ROWS = 40_000
 
 
+WALK_ROW_COST = 2  # a meeting row walked costs about two next-meeting lookups (measured)
+
+
 def walk_pays(matched: int, need: int, groups: int) -> bool:
-    """Whether walking the meetings reads fewer rows than looking up each match's next meeting.
+    """Whether walking the meetings costs less than looking up each match's next meeting.
 
     With matches spread over the meetings the walk reads about need × groups / matched rows
     before the page is full; the lookup does one index search per match.
     """
-    return need * groups <= matched * matched
+    return WALK_ROW_COST * need * groups <= matched * matched
 
 
 def _by_next_meeting(ids: list[int], now, limit: int, offset: int) -> list[int]:
