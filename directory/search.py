@@ -180,11 +180,20 @@ def rank(data: dict) -> RankedPage:
     else:
         radius = None
         now = timezone.now()
-        matched = list(groups.order_by().values_list("pk", flat=True))
+        # Built once, run twice when the walk does not pay: for the ids here, and within the ranking.
+        matched_sql, matched_params = groups.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(matched_sql, matched_params)
+            matched = [pk for (pk,) in cursor.fetchall()]
         total = len(matched)
-        found = _walk_meetings(set(matched), offset + page_size, now)
-        # The few groups the walk found are ranked like the others would be.
-        page_ids = _by_next_meeting(matched if found is None else list(found), now, page_size, offset)
+        found = _walk_meetings(set(matched), offset + page_size, now) if offset < total else set()
+        if found is None:
+            page_ids = _by_next_meeting(matched_sql, matched_params, now, page_size, offset)
+        elif found:
+            # The few groups the walk found are ranked like the others would be.
+            page_ids = _by_next_meeting(", ".join(["%s"] * len(found)), list(found), now, page_size, offset)
+        else:
+            page_ids = []
     return RankedPage(page_ids, total, page, page_size, origin, radius, distances)
 
 
@@ -209,27 +218,25 @@ def walk_pays(matched: int, need: int, groups: int) -> bool:
     return WALK_ROW_COST * need * groups <= matched * matched
 
 
-def _by_next_meeting(ids: list[int], now, limit: int, offset: int) -> list[int]:
-    """Of the groups `ids`, those from `offset` on when ranked by their next meeting (none
-    planned last), then name, then id: one query.
+def _by_next_meeting(ids_sql: str, ids_params: list, now, limit: int, offset: int) -> list[int]:
+    """Of the groups whose ids `ids_sql` gives (a query, or placeholders for a few ids), those
+    from `offset` on when ranked by their next meeting (none planned last), then name, then
+    id: one query.
 
     Written out: the ORM's version of this query took longer to build than to run.
     """
-    if not ids or offset >= len(ids):
-        return []
     ops = connection.ops
     group, meeting = ops.quote_name(Group._meta.db_table), ops.quote_name(Meeting._meta.db_table)
-    marks = ", ".join(["%s"] * len(ids))
-    # Only quoted table names and placeholders are interpolated.
+    # Only quoted table names, the ORM's own SQL and placeholders are interpolated.
     sql = (
-        f"SELECT g.id FROM {group} AS g WHERE g.id IN ({marks})"  # noqa: S608
+        f"SELECT g.id FROM {group} AS g WHERE g.id IN ({ids_sql})"  # noqa: S608
         f" ORDER BY (SELECT m.starts_at FROM {meeting} AS m"
         " WHERE m.group_id = g.id AND m.starts_at >= %s AND m.is_cancelled = %s AND m.is_scheduled = %s"
         " ORDER BY m.starts_at LIMIT 1) ASC NULLS LAST, g.name ASC, g.id ASC"
         " LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, ops.adapt_datetimefield_value(now), False, True, limit, offset])
+        cursor.execute(sql, [*ids_params, ops.adapt_datetimefield_value(now), False, True, limit, offset])
         return [pk for (pk,) in cursor.fetchall()]
 
 
