@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from api.openapi import openapi_document
-from api.serializers import group_json, theme_json
-from directory.search import GroupSearchForm, attach_next_meetings, search_groups
+from api.serializers import group_detail_json, search_page_json, theme_json
+from directory.search import GroupSearchForm, search_groups
 from network.models import Group, Theme
 
 
@@ -51,24 +51,7 @@ def groups(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
         return _error(400, "invalid_parameters", _("Alcuni parametri non sono validi."), errors)
-    results = search_groups(form.cleaned_data)
-    return JsonResponse(
-        {
-            "count": results.total,
-            "page": results.page,
-            "page_size": results.page_size,
-            "pages": results.pages,
-            "place": {
-                "name": str(results.origin.name),
-                "latitude": results.origin.latitude,
-                "longitude": results.origin.longitude,
-                "radius_km": results.radius_km,
-            }
-            if results.origin
-            else None,
-            "results": [group_json(group, request) for group in results.groups],
-        }
-    )
+    return JsonResponse(search_page_json(search_groups(form.cleaned_data), request))
 
 
 @api_view
@@ -85,8 +68,7 @@ def group_detail(request: HttpRequest, slug: str) -> JsonResponse:
     )
     if group is None:
         return _error(404, "not_found", _("Nessun gruppo con questo identificativo."))
-    attach_next_meetings([group])
-    return JsonResponse(group_json(group, request, detail=True))
+    return JsonResponse(group_detail_json(group, request))
 
 
 @api_view

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 
 from django import forms
-from django.db import connections
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import connection, connections
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.places import ResolvedPlace, resolve_place
+from directory.rows import NEXT_MEETINGS, GroupRow, group_rows
 from lib.geo import bounding_box, distance_km
 from network import fulltext, recurrence
 from network.models import Audience, Format, Group, Meeting, PartOfDay, Schedule, Theme, Venue, slots_mask
@@ -18,7 +19,6 @@ DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 100  # the widest choice on the page; wider searches scan too much of Italy
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-NEXT_MEETINGS = 6
 
 _TRUE = {"true", "1", "on", "yes"}
 _FALSE = {"false", "0", "off", "no"}
@@ -98,7 +98,7 @@ class GroupSearchForm(forms.Form):
 
 @dataclass
 class SearchResults:
-    groups: list[Group]
+    groups: list[GroupRow]
     total: int
     page: int
     page_size: int
@@ -112,6 +112,19 @@ class SearchResults:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+@dataclass
+class RankedPage:
+    """What a search found: the page's group ids in order, how many in all, and the distances."""
+
+    ids: list[int]
+    total: int
+    page: int
+    page_size: int
+    origin: ResolvedPlace | None
+    radius_km: float | None
+    distances: dict[int, float]
 
 
 def _filtered(data: dict):
@@ -136,8 +149,16 @@ def _filtered(data: dict):
     return groups
 
 
-def search_groups(data: dict) -> SearchResults:
-    """Run a validated search (GroupSearchForm.cleaned_data) and return one page."""
+def search_groups(data: dict, *, next_meetings: int = NEXT_MEETINGS, rhythms: bool = False) -> SearchResults:
+    """Run a validated search (GroupSearchForm.cleaned_data) and return one page of GroupRow
+    (directory.rows), each with its first `next_meetings` meetings and, if asked, its rhythms."""
+    ranked = rank(data)
+    groups = group_rows(ranked.ids, ranked.distances, next_meetings=next_meetings, rhythms=rhythms)
+    return SearchResults(groups, ranked.total, ranked.page, ranked.page_size, ranked.origin, ranked.radius_km)
+
+
+def rank(data: dict) -> RankedPage:
+    """The search itself: which groups match, how many, and which of them are on the page, in order."""
     page = data.get("page") or 1
     page_size = data.get("page_size") or DEFAULT_PAGE_SIZE
     origin = data.get("origin")
@@ -156,45 +177,67 @@ def search_groups(data: dict) -> SearchResults:
         ordered = sorted(distances, key=lambda pk: (distances[pk], pk))
         total = len(ordered)
         page_ids = ordered[offset : offset + page_size]
-        by_id = _load(page_ids)
-        page_groups = [by_id[pk] for pk in page_ids]
     else:
         radius = None
         now = timezone.now()
-        matched = list(groups.order_by().values_list("pk", flat=True))
+        # Built once, run twice when the walk does not pay: for the ids here, and within the ranking.
+        matched_sql, matched_params = groups.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(matched_sql, matched_params)
+            matched = [pk for (pk,) in cursor.fetchall()]
         total = len(matched)
-        found = _walk_meetings(set(matched), offset + page_size, now)
+        found = _walk_meetings(set(matched), offset + page_size, now) if offset < total else set()
         if found is None:
-            ordered = _by_next_meeting(groups, now)
-            page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
+            page_ids = _by_next_meeting(matched_sql, matched_params, now, page_size, offset)
+        elif found:
+            # The few groups the walk found are ranked like the others would be.
+            page_ids = _by_next_meeting(", ".join(["%s"] * len(found)), list(found), now, page_size, offset)
         else:
-            # The few groups the walk found are ranked by the database itself, as the others would be.
-            ordered = _by_next_meeting(Group.objects.filter(pk__in=found), now)
-            page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
-        by_id = _load(page_ids)
-        page_groups = [by_id[pk] for pk in page_ids]
-    attach_next_meetings(page_groups)
-    for group in page_groups:
-        group.distance_km = distances.get(group.pk)
-    return SearchResults(page_groups, total, page, page_size, origin, radius)
+            page_ids = []
+    return RankedPage(page_ids, total, page, page_size, origin, radius, distances)
 
 
 # Many matches (a common word, a popular theme, no place): rather than finding the next
 # meeting of each of thousands of groups, walk the upcoming meetings in time order
 # (index meeting_start) until the page is full. Few matches: the per-group lookup is cheap.
-WALK_FROM_MATCHES = 1500
-WALK_CHUNK = 250  # the first chunk; each next one is twice as long, up to WALK_CHUNK_MAX
+WALK_FROM_MATCHES = 100  # below this, never worth counting the groups to decide
+WALK_CHUNK = 250  # the first chunk at least; each next one is twice as long, up to WALK_CHUNK_MAX
 WALK_CHUNK_MAX = 8000
 WALK_MAX_ROWS = 40_000
 
 
-def _by_next_meeting(groups, now):
-    next_start = (
-        Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=now, is_cancelled=False, is_scheduled=True)
-        .order_by("starts_at")
-        .values("starts_at")[:1]
+WALK_ROW_COST = 2  # a meeting row walked costs about two next-meeting lookups (measured)
+
+
+def walk_pays(matched: int, need: int, groups: int) -> bool:
+    """Whether walking the meetings costs less than looking up each match's next meeting.
+
+    With matches spread over the meetings the walk reads about need × groups / matched rows
+    before the page is full; the lookup does one index search per match.
+    """
+    return WALK_ROW_COST * need * groups <= matched * matched
+
+
+def _by_next_meeting(ids_sql: str, ids_params: list, now, limit: int, offset: int) -> list[int]:
+    """Of the groups whose ids `ids_sql` gives (a query, or placeholders for a few ids), those
+    from `offset` on when ranked by their next meeting (none planned last), then name, then
+    id: one query.
+
+    Written out: the ORM's version of this query took longer to build than to run.
+    """
+    ops = connection.ops
+    group, meeting = ops.quote_name(Group._meta.db_table), ops.quote_name(Meeting._meta.db_table)
+    # Only quoted table names, the ORM's own SQL and placeholders are interpolated.
+    sql = (
+        f"SELECT g.id FROM {group} AS g WHERE g.id IN ({ids_sql})"  # noqa: S608
+        f" ORDER BY (SELECT m.starts_at FROM {meeting} AS m"
+        " WHERE m.group_id = g.id AND m.starts_at >= %s AND m.is_cancelled = %s AND m.is_scheduled = %s"
+        " ORDER BY m.starts_at LIMIT 1) ASC NULLS LAST, g.name ASC, g.id ASC"
+        " LIMIT %s OFFSET %s"
     )
-    return groups.annotate(next_start=Subquery(next_start)).order_by(F("next_start").asc(nulls_last=True), "name", "pk")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids_params, ops.adapt_datetimefield_value(now), False, True, limit, offset])
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _walk_meetings(matched: set[int], need: int, now) -> set[int] | None:
@@ -204,67 +247,55 @@ def _walk_meetings(matched: set[int], need: int, now) -> set[int] | None:
     A group's first upcoming meeting in time order is its next one, so these are exactly
     the groups that ranking every group by its next meeting puts first; the walk goes on
     past the last start so that groups meeting at that same moment can be ranked by name.
+    Rows are read as the cursor gives them: starts are only compared for equality and
+    handed back as parameters, so they need no conversion.
     """
     if len(matched) < WALK_FROM_MATCHES or need > len(matched):
         return None
-    upcoming = Meeting.objects.filter(starts_at__gte=now, is_cancelled=False, is_scheduled=True).order_by(
-        "starts_at", "pk"
-    )
-    found: dict[int, object] = {}
+    groups = Group.objects.count()
+    if not walk_pays(len(matched), need, groups):
+        return None
+    ops = connection.ops
+    meeting = ops.quote_name(Meeting._meta.db_table)
+    upcoming = f"SELECT starts_at, id, group_id FROM {meeting} WHERE is_cancelled = %s AND is_scheduled = %s"  # noqa: S608
+    found: set[int] = set()
     boundary = last = None
     seen = 0
     # Rows to read for the page, if matches are spread evenly over the meetings.
-    size = max(WALK_CHUNK, min(WALK_CHUNK_MAX, 2 * need * Group.objects.count() // max(1, len(matched))))
-    while seen < WALK_MAX_ROWS:
-        chunk = upcoming
-        if last is not None:
-            chunk = chunk.filter(Q(starts_at__gt=last[0]) | Q(starts_at=last[0], pk__gt=last[1]))
-        rows = list(chunk.values_list("starts_at", "pk", "group_id")[:size])
-        for starts_at, _pk, group_id in rows:
-            if boundary is not None and starts_at > boundary:
-                return set(found)
-            if group_id in matched and group_id not in found:
-                found[group_id] = starts_at
-                if len(found) == need:
-                    boundary = starts_at
-        if len(rows) < size:
-            # The meetings ran out: complete if the page was full, else it reaches groups with none planned.
-            return set(found) if boundary is not None else None
-        seen += len(rows)
-        last = rows[-1][:2]
-        size = min(size * 2, WALK_CHUNK_MAX)
+    size = max(WALK_CHUNK, min(WALK_CHUNK_MAX, 2 * need * groups // len(matched)))
+    with connection.cursor() as cursor:
+        while seen < WALK_MAX_ROWS:
+            if last is None:
+                where, params = " AND starts_at >= %s", [ops.adapt_datetimefield_value(now)]
+            else:
+                # After the last row read; the range on its own lets the index find where to go on.
+                where, params = " AND starts_at >= %s AND (starts_at > %s OR id > %s)", [last[0], *last]
+            cursor.execute(upcoming + where + " ORDER BY starts_at, id LIMIT %s", [False, True, *params, size])
+            rows = cursor.fetchall()
+            for starts_at, _pk, group_id in rows:
+                if boundary is not None and starts_at != boundary:  # rows come in time order: later
+                    return found
+                if group_id in matched and group_id not in found:
+                    found.add(group_id)
+                    if len(found) == need:
+                        boundary = starts_at
+            if len(rows) < size:
+                # The meetings ran out: complete if the page was full, else it reaches groups with none planned.
+                return found if boundary is not None else None
+            seen += len(rows)
+            last = rows[-1][:2]
+            size = min(size * 2, WALK_CHUNK_MAX)
     return None
 
 
-def _load(ids: list[int]) -> dict[int, Group]:
-    """The page's groups with venue, schedules and themes.
-
-    Themes come from the link table and one small theme query rather than a
-    prefetch: the directory runs this on every search and the prefetch machinery
-    costs more than the two queries themselves. `theme_list` holds them.
-    """
-    if not ids:
-        return {}
-    query = Group.objects.filter(pk__in=ids).select_related("venue").prefetch_related("schedules")
-    groups = {group.pk: group for group in query}
-    links = list(Group.themes.through.objects.filter(group_id__in=ids).values_list("group_id", "theme_id"))
-    themes = Theme.objects.in_bulk({theme_id for _, theme_id in links})
-    for group in groups.values():
-        group.theme_list = []
-    for group_id, theme_id in links:
-        groups[group_id].theme_list.append(themes[theme_id])
-    for group in groups.values():
-        group.theme_list.sort(key=lambda theme: theme.name_it)
-    return groups
-
-
 def attach_next_meetings(groups: list[Group], count: int = NEXT_MEETINGS) -> None:
-    """Set `next_meetings` on each group (cancelled ones included, flagged), in one query.
+    """Set `next_meetings` on each group (cancelled ones included, flagged), in one query: the
+    group page's meetings, as model instances (search results use directory.rows instead).
 
     The query is written out: the ORM takes longer to compile its window-function
-    query than the database takes to run it, and the directory runs it on every
-    search. Each meeting gets its schedule and venue from the objects the groups
-    already hold (see _load); only those they lack cost one more query each.
+    query than the database takes to run it. Each meeting gets its schedule and venue
+    from the objects the groups already hold (select_related venue, prefetched
+    schedules); only those they lack cost one more query each.
     """
     by_group: dict[int, list[Meeting]] = {group.pk: [] for group in groups}
     if by_group:

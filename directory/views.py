@@ -8,12 +8,14 @@ from django.views.decorators.http import require_safe
 
 from directory.area import network_area
 from directory.calendar import group_calendar
+from directory.rows import ThemeRow
 from directory.search import (
     DEFAULT_RADIUS_KM,
     MAX_RADIUS_KM,
     GroupSearchForm,
     SearchResults,
     attach_next_meetings,
+    rank,
     search_groups,
 )
 from directory.structured import group_json_ld
@@ -31,8 +33,9 @@ SEARCH_PARAMETERS = ["theme", "place", "lat", "lon", "radius_km", *ADVANCED]
 
 
 def _options(form: GroupSearchForm, name: str, choices) -> list[tuple[str, str, bool]]:
-    """(value, label, chosen) for a filter's choices, as typed. The page draws the inputs itself:
-    Django's widget templates cost more than the whole search on a results page."""
+    """(value, label, chosen) for a filter's choices, as typed. The page draws the inputs itself
+    (directory_tags.options and checkboxes): Django's widget templates, and even template
+    loops over the choices, cost more than the whole search on a results page."""
     if form.is_bound:
         chosen = set(form.data.getlist(name) if hasattr(form.data, "getlist") else [form.data.get(name)])
     else:
@@ -43,11 +46,18 @@ def _options(form: GroupSearchForm, name: str, choices) -> list[tuple[str, str, 
 def _search_context(form: GroupSearchForm) -> dict:
     radius = getattr(form, "cleaned_data", {}).get("radius_km")
     selected_radius = round(radius) if radius else DEFAULT_RADIUS_KM
+    selected_theme = form["theme"].value()
+    # Rows rather than instances: the form lists every theme on every results page.
+    themes = sorted(
+        (ThemeRow(*theme) for theme in Theme.objects.values_list("slug", "name_it", "name_en")),
+        key=lambda theme: fold(theme.name),
+    )
     return {
         "form": form,
-        "all_themes": sorted(Theme.objects.all(), key=lambda theme: fold(theme.name)),
-        "radius_choices": sorted(set(RADIUS_CHOICES) | {selected_radius}),
-        "selected_radius": selected_radius,
+        "theme_options": [(theme.slug, theme.name, theme.slug == selected_theme) for theme in themes],
+        "radius_options": [
+            (str(km), f"{km} km", km == selected_radius) for km in sorted(set(RADIUS_CHOICES) | {selected_radius})
+        ],
         "weekday_options": _options(form, "weekday", WEEKDAY_CHOICES),
         "part_options": _options(form, "part_of_day", PartOfDay.choices),
         "format_options": _options(form, "format", Format.choices),
@@ -154,7 +164,7 @@ def _count(params: dict) -> int:
     form = GroupSearchForm(QueryDict(_link(params)[1:]))
     if not form.is_valid():
         return 0
-    return search_groups({**form.cleaned_data, "page_size": 1}).total
+    return rank({**form.cleaned_data, "page_size": 1}).total
 
 
 def _ways_out(request: HttpRequest, data: dict) -> dict:
@@ -221,7 +231,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_safe
 def group_list(request: HttpRequest) -> HttpResponse:
     form = GroupSearchForm(request.GET)
-    results = search_groups(form.cleaned_data) if form.is_valid() else None
+    # A card shows the next meeting and how often the group meets.
+    results = search_groups(form.cleaned_data, next_meetings=1, rhythms=True) if form.is_valid() else None
     searched = any(request.GET.get(name) for name in SEARCH_PARAMETERS)
     query = request.GET.copy()
     query.pop("page", None)

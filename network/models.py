@@ -407,13 +407,6 @@ class Group(models.Model):
     def get_format_display(self) -> str:
         return Format(self.format).label
 
-    @property
-    def themes_in_order(self) -> list["Theme"]:
-        """Themes by name; the directory search fills `theme_list` in bulk beforehand."""
-        if hasattr(self, "theme_list"):
-            return self.theme_list
-        return list(self.themes.all())
-
 
 class ScheduleQuerySet(models.QuerySet):
     def current(self, today=None):

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from directory.rows import next_meeting_rows
 from directory.templatetags.directory_tags import next_meeting
 from network import services
 from network.tests.factories import AssociationFactory, ThemeFactory, VenueFactory, make_group
@@ -89,8 +90,10 @@ def test_the_results_card_says_the_next_meeting_as_the_group_page_does(network, 
     someone = django_user_model.objects.create_user(username="c", email="c@example.org")
     services.meeting_cancel(meeting=meetings[0], note="Festività.", by=someone)
     services.meeting_move(meeting=meetings[1], new_date=meetings[1].original_date, new_time=time(18, 0), by=someone)
+    rows = next_meeting_rows([group.pk], count=3)[group.pk]
     for language in ("it", "en"):
         with translation.override(language):
-            for meeting in group.meetings.select_related("schedule").order_by("starts_at")[:3]:
+            meetings = group.meetings.select_related("schedule").order_by("starts_at")[:3]
+            for meeting, row in zip(meetings, rows, strict=True):
                 expected = render_to_string("directory/_meeting_time.html", {"meeting": meeting})
-                assert str(next_meeting(meeting)) == expected.rstrip("\n")
+                assert str(next_meeting(row)) == expected.rstrip("\n")

@@ -52,6 +52,7 @@ def test_walking_gives_the_same_pages_as_ranking_every_group(network, monkeypatc
         monkeypatch.setattr(search, "WALK_FROM_MATCHES", 10**9)
         expected = _pages(page_size)
         monkeypatch.setattr(search, "WALK_FROM_MATCHES", 0)
+        monkeypatch.setattr(search, "walk_pays", lambda *counts: True)
         monkeypatch.setattr(search, "WALK_CHUNK", chunk)
         walked = _pages(page_size)
     assert walked == expected
@@ -63,6 +64,7 @@ def test_the_walk_is_used_and_ties_go_by_name(network, monkeypatch):
     original = search._walk_meetings
     monkeypatch.setattr(search, "_walk_meetings", lambda *args: calls.append(original(*args)) or calls[-1])
     monkeypatch.setattr(search, "WALK_FROM_MATCHES", 0)
+    monkeypatch.setattr(search, "walk_pays", lambda *counts: True)
     with time_machine.travel("2026-11-23 09:00:00+01:00", tick=False):
         first = _pages(3)[0]
     assert calls and calls[0] is not None, "the walk was not used for the first page"
