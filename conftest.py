@@ -1,13 +1,15 @@
 """Shared fixtures: fast hashing, the gazetteer loaded once, and the personas."""
 
+import time
+
 import pytest
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
-    yield_hotp_counters_from_time,
 )
+from allauth.mfa.totp.internal.auth import app_settings as totp_settings
 
 from accounts.services import account_create
 from directory.places import load_gazetteer
@@ -41,8 +43,10 @@ def enrol_totp(user) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+def totp_code(secret: str, *, periods_ago: int = 0) -> str:
+    """The code an authenticator app shows now (or showed `periods_ago` periods earlier)."""
+    counter = int(time.time()) // totp_settings.TOTP_PERIOD - periods_ago
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 @pytest.fixture

@@ -266,6 +266,9 @@ MFA_FORMS = {"authenticate": "accounts.forms.MFAAuthenticateForm"}
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"  # second-factor secrets encrypted at rest
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Cerchio"
+# A code stays good for one more 30-second period: a volunteer typing it on a bus, or a phone
+# whose clock is a little off, is not refused. allauth still refuses a code used twice.
+MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = True
