@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, F, Value, When
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from lib.bulkwrites import prepared_cursor, write_turn
 from notifications.kinds import Extras, get_kind, render_message
-from notifications.models import OutboxMessage, OutboxStatus, due_condition
+from notifications.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -72,15 +72,19 @@ def _finish(pk: int, *, worker_id: str, **values) -> bool:
 
 def _mark_sent(pk: int, *, claim: str) -> None:
     """`_finish` for a message just handed off, as one plain statement: it runs once per message
-    sent, and the ORM's query building would cost more than the statement itself."""
+    sent, and the ORM's query building would cost more than the statement itself.
+
+    The claim name alone says the row is still this worker's: it is set with `sending` and
+    cleared when the row leaves it, so the statement does not name the status (which would
+    invite PostgreSQL to look the row up in the partial lease index instead of by id)."""
     table = connection.ops.quote_name(OutboxMessage._meta.db_table)
     sql = (
         f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '', lease_owner = '', lease_until = NULL "  # noqa: S608
-        "WHERE id = %s AND status = %s AND lease_owner = %s"
+        "WHERE id = %s AND lease_owner = %s"
     )
     sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
     with write_turn(), prepared_cursor() as cursor:
-        cursor.execute(sql, [OutboxStatus.SENT.value, sent_at, pk, OutboxStatus.SENDING.value, claim])
+        cursor.execute(sql, [OutboxStatus.SENT.value, sent_at, pk, claim])
         if cursor.rowcount != 1:
             logger.warning("Outbox message %s: the lease ran out before the worker finished", pk)
 
@@ -155,22 +159,41 @@ def _release(pks: list[int], *, claim: str) -> None:
         )
 
 
-def _claim_batch(pks: list[int], *, claim: str, now: datetime) -> list[OutboxMessage]:
-    """Claim many due messages with one conditional UPDATE; returns those this claim won."""
+def _claim_next(count: int, *, claim: str, now: datetime) -> list[OutboxMessage]:
+    """Take up to `count` due messages, oldest first: abandoned ones, then pending ones.
+
+    Finding and claiming happen in one transaction, so two workers never reach for the same
+    rows: on PostgreSQL the rows found are locked and other workers skip them; on SQLite the
+    write turn lets one worker at a time in. Each look walks a small partial index in order
+    and stops after `count` rows.
+    """
     lease = timedelta(seconds=settings.CERCHIO_OUTBOX_LEASE_SECONDS)
-    # "Still due" as one CASE, not due()'s OR: given that OR, SQLite walks the status index
-    # over every due row instead of looking up these few by id.
-    still_due = Case(
-        When(due_condition(now), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
+    allowed = OutboxMessage.objects.select_for_update(skip_locked=True).filter(
+        attempts__lt=settings.CERCHIO_OUTBOX_MAX_ATTEMPTS
     )
     with write_turn(), transaction.atomic():
-        OutboxMessage.objects.alias(still_due=still_due).filter(
-            pk__in=pks, still_due=True, attempts__lt=settings.CERCHIO_OUTBOX_MAX_ATTEMPTS
-        ).update(status=OutboxStatus.SENDING, lease_owner=claim, lease_until=now + lease, attempts=F("attempts") + 1)
-    claimed = OutboxMessage.objects.filter(pk__in=pks, lease_owner=claim).order_by("next_attempt_at", "pk")
-    return [message for message in claimed if message.status == OutboxStatus.SENDING]
+        if connection.vendor == "postgresql":
+            # The planner's statistics of the outbox date from a quiet moment (few rows pending):
+            # believing the look will match a handful of rows, it gathers every pending row into a
+            # bitmap and sorts them all, 30 ms per batch with 60,000 reminders waiting. Walking the
+            # index in order and stopping after `count` rows costs a fraction of a millisecond.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
+        abandoned = list(
+            allowed.filter(status=OutboxStatus.SENDING, lease_until__lt=now)
+            .order_by("lease_until", "pk")
+            .values_list("pk", flat=True)[:count]
+        )
+        pending = allowed.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by(
+            "next_attempt_at", "pk"
+        )
+        pks = abandoned + list(pending.values_list("pk", flat=True)[: count - len(abandoned)])
+        if not pks:
+            return []
+        OutboxMessage.objects.filter(pk__in=pks).update(
+            status=OutboxStatus.SENDING, lease_owner=claim, lease_until=now + lease, attempts=F("attempts") + 1
+        )
+    return list(OutboxMessage.objects.filter(pk__in=pks, lease_owner=claim).order_by("next_attempt_at", "pk"))
 
 
 def _prepared(messages: list[OutboxMessage]) -> dict[int, Extras | None | Exception]:
@@ -264,23 +287,6 @@ def _deliver_claimed(
     return handled
 
 
-def _due_candidates(now: datetime, count: int) -> list[int]:
-    """The next due messages, oldest first: abandoned ones, then pending ones.
-
-    Two queries rather than `due()`'s OR: each walks its index in order and stops after
-    `count` rows, where the OR would gather and sort every due row for each batch (with
-    100,000 reminders waiting, most of the worker's time).
-    """
-    allowed = OutboxMessage.objects.filter(attempts__lt=settings.CERCHIO_OUTBOX_MAX_ATTEMPTS)
-    abandoned = list(
-        allowed.filter(status=OutboxStatus.SENDING, lease_until__lt=now)
-        .order_by("lease_until", "pk")
-        .values_list("pk", flat=True)[:count]
-    )
-    pending = allowed.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("next_attempt_at", "pk")
-    return abandoned + list(pending.values_list("pk", flat=True)[: count - len(abandoned)])
-
-
 def deliver_due(
     *,
     worker_id: str,
@@ -306,12 +312,9 @@ def _deliver_batches(
     handled = 0
     while handled < limit and not (stop and stop.is_set()):
         current = fixed_now or timezone.now()
-        candidates = _due_candidates(current, min(batch, limit - handled))
-        if not candidates:
-            break
         # One claim name per batch, so the rows it won are told apart from any other claim.
         claim = f"{worker_id[:56]}.{get_random_string(6)}"
-        messages = _claim_batch(candidates, claim=claim, now=current)
+        messages = _claim_next(min(batch, limit - handled), claim=claim, now=current)
         if not messages:
             break
         handled += _deliver_claimed(messages, claim=claim, now=fixed_now, stop=stop)
