@@ -7,6 +7,7 @@ sent twice shows twice in the journal even though its file is only replaced.
 """
 
 import collections
+import contextlib
 import json
 import os
 import signal
@@ -181,3 +182,61 @@ def test_a_looping_worker_goes_on_at_once_while_its_passes_are_full(shared_datab
     looping.communicate(timeout=30)
     assert sum(journal(env).values()) == N
     assert all(status == "sent" for status, _ in outbox(env).values())
+
+
+def test_a_worker_passes_over_rows_another_worker_is_claiming_and_sends_the_rest(shared_database, tmp_path):
+    env = shared_database
+    enqueue(env, "claim")
+    release = tmp_path / "release-the-claim"
+    # Another worker's claim, not yet committed: the ten oldest rows, held until `release` appears.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"""
+import django, json, os, time
+from datetime import timedelta
+django.setup()
+from django.db import transaction
+from django.utils import timezone
+from notifications.models import OutboxMessage
+with transaction.atomic():
+    held = list(OutboxMessage.objects.order_by("pk").values_list("pk", flat=True)[:10])
+    OutboxMessage.objects.filter(pk__in=held).update(
+        status="sending", lease_owner="another-worker", lease_until=timezone.now() + timedelta(minutes=5)
+    )
+    print(json.dumps(held), flush=True)
+    while not os.path.exists({str(release)!r}):
+        time.sleep(0.05)
+""",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert len(json.loads(holder.stdout.readline())) == 10
+    sender = worker(env, "--once")
+    # Long enough for a worker to start and finish a pass; short of SQLite's 20 s busy timeout.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        sender.wait(timeout=8)
+    finished_while_held = sender.poll() is not None
+    release.touch()
+    _, stderr = sender.communicate(timeout=60)
+    assert sender.returncode == 0, stderr
+    holder.communicate(timeout=30)
+    assert holder.returncode == 0
+
+    rows = outbox(env)
+    held = {mid for mid, (status, _) in rows.items() if status == "sending"}
+    sent = {mid for mid, (status, _) in rows.items() if status == "sent"}
+    assert len(held) == 10 and len(sent) == N - 10
+    sends = journal(env)
+    assert set(sends) == sent and set(sends.values()) == {1}
+    # PostgreSQL: the locked rows are skipped, not waited for. SQLite has one writer at a
+    # time, so there the worker waits for the other claim to commit and then takes the rest.
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        assert finished_while_held
+    else:
+        assert not finished_while_held
