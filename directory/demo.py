@@ -15,6 +15,10 @@ ABOUT_EN = (
     "listen and tell you which group may suit you."
 )
 URGENT = "1522 – antiviolenza e stalking, gratuito, giorno e notte\n02 2327 2327 – Telefono Amico, ascolto"
+URGENT_EN = (
+    "1522 – violence against women and stalking, free, day and night\n"
+    "02 2327 2327 – Telefono Amico, someone to listen (in Italian)"
+)
 # A few groups with English text; the others show the "meets in Italian" note on /en/.
 ENGLISH = {
     "demo-01-": ("Alcohol – Trento", "For people who want to stop drinking, and for those who live with them."),
@@ -26,7 +30,14 @@ ENGLISH = {
 @demo_step(10)
 def public_pages(result: dict, *, today=None) -> None:
     association = result["association"]
-    services.association_update(association=association, by=None, about=ABOUT, about_en=ABOUT_EN, urgent_numbers=URGENT)
+    services.association_update(
+        association=association,
+        by=None,
+        about=ABOUT,
+        about_en=ABOUT_EN,
+        urgent_numbers=URGENT,
+        urgent_numbers_en=URGENT_EN,
+    )
     for prefix, (name_en, description_en) in ENGLISH.items():
         group = Group.objects.filter(slug__startswith=prefix, association=association).first()
         if group is not None:

@@ -20,7 +20,7 @@ from directory.search import (
 )
 from directory.structured import group_json_ld
 from lib.text import fold
-from network.models import Association, Audience, Format, Group, PartOfDay, Theme, urgent_numbers_parse
+from network.models import Association, Audience, Format, Group, PartOfDay, Theme, urgent_help
 from network.recurrence import WEEKDAY_CHOICES
 from privacy.notice import privacy_notice
 
@@ -84,8 +84,8 @@ def public_associations():
 
 def network_urgent_help() -> list:
     """The urgent-help numbers of every association in the directory, 112 first, each number once."""
-    lines = "\n".join(public_associations().values_list("urgent_numbers", flat=True))
-    return urgent_numbers_parse(lines)
+    rows = list(public_associations().values_list("urgent_numbers", "urgent_numbers_en"))
+    return urgent_help("\n".join(italian for italian, _ in rows), "\n".join(english for _, english in rows))
 
 
 @require_safe

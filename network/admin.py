@@ -122,6 +122,7 @@ class AssociationAdmin(SiteAdmin):
         "about",
         "about_en",
         "urgent_numbers",
+        "urgent_numbers_en",
     ]
 
     def save_model(self, request, obj, form, change):

@@ -53,6 +53,14 @@ class Association(models.Model):
             "Il 112 c'è sempre."
         ),
     )
+    urgent_numbers_en = models.TextField(
+        _("numeri per l'aiuto urgente (inglese)"),
+        blank=True,
+        help_text=_(
+            "Facoltativo: le stesse righe con la descrizione in inglese, per chi legge le pagine in inglese. "
+            "Per esempio: «1522 – violence against women and stalking». Dove manca, si mostra quella italiana."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -72,7 +80,7 @@ class Association(models.Model):
     @property
     def urgent_help(self) -> list["UrgentNumber"]:
         """112 first, then the association's own numbers (lines the form has checked)."""
-        return urgent_numbers_parse(self.urgent_numbers)
+        return urgent_help(self.urgent_numbers, self.urgent_numbers_en)
 
 
 def _english() -> bool:
@@ -112,6 +120,17 @@ def urgent_numbers_parse(text: str) -> list[UrgentNumber]:
         if parsed is not None and parsed.tel not in {known.tel for known in numbers}:
             numbers.append(parsed)
     return numbers
+
+
+def urgent_help(italian: str, english: str = "") -> list[UrgentNumber]:
+    """The numbers to show in the current language: on English pages a number the English lines
+    also give is described in English, and numbers only those lines give are added."""
+    numbers = urgent_numbers_parse(italian)
+    if not _english() or not english.strip():
+        return numbers
+    described = {item.tel: item for item in urgent_numbers_parse(english) if item is not EMERGENCY}
+    shown = [described.pop(item.tel, item) for item in numbers]
+    return shown + list(described.values())
 
 
 class Theme(models.Model):

@@ -340,6 +340,7 @@ ASSOCIATION_FIELDS = {
     "about",
     "about_en",
     "urgent_numbers",
+    "urgent_numbers_en",
 }
 
 

@@ -613,11 +613,12 @@ class AssociationPublicForm(forms.ModelForm):
 
     class Meta:
         model = Association
-        fields = ["public_phone", "public_email", "website", "about", "about_en", "urgent_numbers"]
+        fields = ["public_phone", "public_email", "website", "about", "about_en", "urgent_numbers", "urgent_numbers_en"]
         widgets = {
             "about": forms.Textarea(attrs={"rows": 6}),
             "about_en": forms.Textarea(attrs={"rows": 6}),
             "urgent_numbers": forms.Textarea(attrs={"rows": 4}),
+            "urgent_numbers_en": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "public_phone": _("Il numero a cui risponde l'accoglienza: compare su ogni pagina di gruppo."),
@@ -625,16 +626,20 @@ class AssociationPublicForm(forms.ModelForm):
         }
 
     def clean_urgent_numbers(self) -> str:
-        text = self.cleaned_data["urgent_numbers"]
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        for line in lines:
-            # Each line on its own must give a number (112 is always shown and may be repeated).
-            if urgent_line_parse(line) is None:
-                raise ValidationError(
-                    _(
-                        "La riga «%(line)s» non inizia con un numero di telefono. "
-                        "Scrivi per esempio «1522 – antiviolenza»."
-                    )
-                    % {"line": line[:80]}
-                )
-        return "\n".join(lines)
+        return _urgent_lines_checked(self.cleaned_data["urgent_numbers"])
+
+    def clean_urgent_numbers_en(self) -> str:
+        return _urgent_lines_checked(self.cleaned_data["urgent_numbers_en"])
+
+
+def _urgent_lines_checked(text: str) -> str:
+    """The lines without blanks; each one must start with a telephone number."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        # Each line on its own must give a number (112 is always shown and may be repeated).
+        if urgent_line_parse(line) is None:
+            raise ValidationError(
+                _("La riga «%(line)s» non inizia con un numero di telefono. Scrivi per esempio «1522 – antiviolenza».")
+                % {"line": line[:80]}
+            )
+    return "\n".join(lines)

@@ -176,6 +176,45 @@ def test_a_coordinator_sets_the_urgent_numbers_and_the_about_text(client, coordi
     assert 'href="tel:1522"' in body and 'href="tel:800860022"' in body and "0461 111 222" in body
 
 
+def test_english_pages_describe_the_urgent_numbers_in_english_where_the_association_wrote_it(
+    client, coordinator_x, association_x
+):
+    client.force_login(coordinator_x)
+    response = client.post(
+        "/it/workspace/public-pages/",
+        {
+            "association": association_x.pk,
+            "urgent_numbers": "1522 – antiviolenza e stalking\n800 86 00 22 – Telefono Amico",
+            "urgent_numbers_en": "1522 – violence against women\n\n06 1234 – English-speaking helpline",
+        },
+    )
+    assert response.status_code == 302
+    make_group(slug="g", association=association_x, venue=VenueFactory(association=association_x))
+    client.logout()
+
+    english = client.get("/en/groups/g/").content.decode()
+    assert "violence against women" in english and "antiviolenza" not in english
+    assert "Telefono Amico" in english  # no English line for it: the Italian one
+    assert 'href="tel:061234"' in english and "English-speaking helpline" in english
+    assert english.index('href="tel:112"') < english.index('href="tel:1522"') < english.index('href="tel:061234"')
+    italian = client.get("/it/groups/g/").content.decode()
+    assert "antiviolenza e stalking" in italian and "violence" not in italian and "tel:061234" not in italian
+    home = client.get("/en/").content.decode()
+    assert "violence against women" in home and "antiviolenza" not in home
+
+
+def test_an_english_line_without_a_number_is_refused(client, coordinator_x, association_x):
+    client.force_login(coordinator_x)
+    response = client.post(
+        "/it/workspace/public-pages/",
+        {"association": association_x.pk, "urgent_numbers_en": "call the helpline"},
+    )
+    assert response.status_code == 200
+    assert "non inizia con un numero di telefono" in response.content.decode()
+    assert "call the helpline" in response.content.decode()
+    assert Association.objects.get(pk=association_x.pk).urgent_numbers_en == ""
+
+
 def test_a_line_without_a_number_is_refused_and_what_was_typed_is_kept(client, coordinator_x, association_x):
     client.force_login(coordinator_x)
     response = client.post(
@@ -197,4 +236,4 @@ def test_a_facilitator_cannot_edit_the_public_pages(client, facilitator_a):
 def test_the_admin_edits_the_urgent_numbers(client, site_admin, association_x):
     client.force_login(site_admin)
     page = client.get(f"/it/admin/network/association/{association_x.pk}/change/").content.decode()
-    assert 'name="urgent_numbers"' in page and 'name="about_en"' in page
+    assert 'name="urgent_numbers"' in page and 'name="about_en"' in page and 'name="urgent_numbers_en"' in page
