@@ -57,7 +57,7 @@ class Association(models.Model):
         _("numeri per l'aiuto urgente (inglese)"),
         blank=True,
         help_text=_(
-            "Facoltativo: le stesse righe con la descrizione in inglese, per chi legge le pagine in inglese. "
+            "Le stesse righe con la descrizione in inglese, per chi legge le pagine in inglese. "
             "Per esempio: «1522 – violence against women and stalking». Dove manca, si mostra quella italiana."
         ),
     )

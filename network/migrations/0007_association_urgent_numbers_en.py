@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='association',
             name='urgent_numbers_en',
-            field=models.TextField(blank=True, help_text='Facoltativo: le stesse righe con la descrizione in inglese, per chi legge le pagine in inglese. Per esempio: «1522 – violence against women and stalking». Dove manca, si mostra quella italiana.', verbose_name="numeri per l'aiuto urgente (inglese)"),
+            field=models.TextField(blank=True, help_text='Le stesse righe con la descrizione in inglese, per chi legge le pagine in inglese. Per esempio: «1522 – violence against women and stalking». Dove manca, si mostra quella italiana.', verbose_name="numeri per l'aiuto urgente (inglese)"),
         ),
     ]
