@@ -230,9 +230,7 @@ def test_a_coordinator_with_totp_needs_the_right_code_after_the_password(client,
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN, subject=user).count() == 1
 
 
-def test_a_code_from_the_previous_period_is_accepted_but_not_an_older_one_nor_a_used_one(
-    client, coordinator_with_totp
-):
+def test_a_code_from_the_previous_period_is_accepted_but_not_an_older_one_nor_a_used_one(client, coordinator_with_totp):
     user, secret = coordinator_with_totp
     _login(client, user.email, PASSWORD)
 
