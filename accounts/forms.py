@@ -1,3 +1,4 @@
+import logging
 import re
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import throttle
 from accounts.models import Profile
 from privacy.sealing import pseudo_for
+
+logger = logging.getLogger(__name__)
 
 # One optional leading +, then ASCII digits and spaces (6 to 15 digits, counted in clean_phone).
 PHONE = re.compile(r"\+?[0-9 ]+")
@@ -50,6 +53,13 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         if not throttle.reset_allowed(context.request, email):
             raise get_account_adapter().validation_error("too_many_login_attempts")
         return email
+
+    def save(self, request, **kwargs) -> str:
+        email = self.cleaned_data["email"]
+        if not throttle.reset_mail_allowed(request, email):
+            logger.info("Password reset: the hourly limit of e-mails to one address was reached; nothing sent")
+            return email
+        return super().save(request, **kwargs)
 
 
 class MFAAuthenticateForm(AllauthMFAAuthenticateForm):

@@ -58,3 +58,12 @@ def reset_allowed(request: HttpRequest, address: str) -> bool:
     """A password reset for this address from this client: counted per (address, client), so a
     stranger asking for someone's reset never stops that person from asking for their own."""
     return ratelimit.consume(request, action="reset_password_pair", key=_pair(address, request))
+
+
+def reset_mail_allowed(request: HttpRequest, address: str) -> bool:
+    """Whether another reset e-mail may go to this address now, whoever asks (counted when allowed).
+
+    Past the limit the request is answered as usual and nothing is sent: the person already has
+    the recent e-mails, whose links all still work, and the answer tells a stranger nothing.
+    """
+    return ratelimit.consume(request, action="reset_password_address", key=_account(address))

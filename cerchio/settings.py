@@ -257,6 +257,8 @@ ACCOUNT_RATE_LIMITS = {
     # requests never use up the owner's own.
     "reset_password": "20/m/ip",
     "reset_password_pair": "3/5m/key",
+    # Reset e-mails to one address from all clients together: many clients cannot flood an inbox.
+    "reset_password_address": "5/1h/key",
     # The public intake form (intake/views.py): per client, and per contact (a keyed hash of it).
     "intake_request": "10/1h/key",
     "intake_request_contact": "3/1d/key",

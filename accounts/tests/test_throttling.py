@@ -156,3 +156,22 @@ def test_a_stranger_asking_for_someones_reset_never_uses_up_the_owners_own(parti
     assert len(mailoutbox) == 4  # three from the stranger's client, then the owner's own
     refused = stranger.post("/it/accounts/password/reset/", {"email": "lupo.solitario@example.org"})
     assert refused.status_code in (200, 429)
+
+
+def test_many_clients_cannot_flood_one_inbox_with_reset_emails(participant, mailoutbox):
+    from notifications.delivery import deliver_due
+    from notifications.models import OutboxMessage
+
+    answers = []
+    for n in range(8):
+        client = Client(REMOTE_ADDR=f"198.51.100.{n + 1}")
+        answers.append(client.post("/it/accounts/password/reset/", {"email": "lupo.solitario@example.org"}))
+    # Every client gets the same answer; past the fifth, nothing is queued.
+    assert {response.status_code for response in answers} == {302}
+    assert len({response["Location"] for response in answers}) == 1
+    assert OutboxMessage.objects.count() == 5
+    deliver_due(worker_id="test")
+    assert len(mailoutbox) == 5
+    # Another address is not held back.
+    Client(REMOTE_ADDR="198.51.100.99").post("/it/accounts/password/reset/", {"email": "nessuno@example.org"})
+    assert OutboxMessage.objects.count() == 6
