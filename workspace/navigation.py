@@ -31,11 +31,11 @@ NAVIGATION: list[NavItem] = [
     NavItem("workspace:people", _("Persone e inviti"), (Cap.ASSOCIATION_INVITE_STAFF,)),
     NavItem("workspace:history", _("Attività"), (Cap.ASSOCIATION_VIEW_ACTIVITY,)),
     NavItem("workspace:association_public", _("Pagine pubbliche"), (Cap.ASSOCIATION_MANAGE_GROUPS,)),
+    # One entry for every figure: the attendance and the intake pages are tabs of "Numeri".
     NavItem("workspace:figures", _("Numeri"), (Cap.NETWORK_VIEW_FIGURES,)),
     NavItem("workspace:reflections", _("Le mie riflessioni"), (Cap.GROUP_COMPANION,)),
     NavItem("workspace:audit", _("Registro degli accessi"), (Cap.ASSOCIATION_VIEW_AUDIT,)),
     NavItem("workspace:demand", _("Richieste senza gruppo"), (Cap.NETWORK_VIEW_FIGURES,)),
-    NavItem("workspace:intake_figures", _("Numeri dell'accoglienza"), (Cap.NETWORK_VIEW_FIGURES,)),
 ]
 
 

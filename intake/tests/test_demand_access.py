@@ -96,7 +96,13 @@ def test_a_coordination_reads_its_members_board_and_figures_but_never_starts_the
 def test_the_navigation_shows_the_demand_pages_only_to_those_who_can_use_them(client, coordinator_x, intake_operator):
     client.force_login(coordinator_x)
     home = client.get(reverse("workspace:home")).content.decode()
-    assert reverse("workspace:demand") in home and reverse("workspace:intake_figures") in home
+    assert reverse("workspace:demand") in home and reverse("workspace:figures") in home
+    # The intake figures are a tab of "Numeri", not a second entry.
+    assert reverse("workspace:intake_figures") not in home
+    figures = client.get(reverse("workspace:figures")).content.decode()
+    assert reverse("workspace:intake_figures") in figures
+    intake = client.get(reverse("workspace:intake_figures")).content.decode()
+    assert 'aria-current="page">Accoglienza</a>' in intake
     client.force_login(intake_operator)
     home = client.get(reverse("workspace:home")).content.decode()
-    assert reverse("workspace:demand") not in home and reverse("workspace:intake_figures") not in home
+    assert reverse("workspace:demand") not in home and reverse("workspace:figures") not in home
