@@ -43,10 +43,17 @@ def enrol_totp(user) -> str:
     return secret
 
 
-def totp_code(secret: str, *, periods_ago: int = 0) -> str:
-    """The code an authenticator app shows now (or showed `periods_ago` periods earlier)."""
-    counter = int(time.time()) // totp_settings.TOTP_PERIOD - periods_ago
-    return format_hotp_value(hotp_value(secret, counter))
+def totp_code(secret: str, *, valid_for: float = 2.0) -> str:
+    """The code an authenticator app shows, once it stays valid for `valid_for` more seconds.
+
+    A code is good only for its own 30-second period: a code made just before the period ends
+    would be refused by the time a browser journey has typed it, so wait for the next period.
+    """
+    period = totp_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < valid_for:
+        time.sleep(left + 0.05)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 @pytest.fixture

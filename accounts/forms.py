@@ -57,7 +57,7 @@ class ResetPasswordForm(AllauthResetPasswordForm):
     def save(self, request, **kwargs) -> str:
         email = self.cleaned_data["email"]
         if not throttle.reset_mail_allowed(request, email):
-            logger.info("Password reset: the hourly limit of e-mails to one address was reached; nothing sent")
+            logger.info("Password reset: the limit of e-mails to one address was reached; nothing sent")
             return email
         return super().save(request, **kwargs)
 

@@ -63,7 +63,7 @@ def reset_allowed(request: HttpRequest, address: str) -> bool:
 def reset_mail_allowed(request: HttpRequest, address: str) -> bool:
     """Whether another reset e-mail may go to this address now, whoever asks (counted when allowed).
 
-    Past the limit the request is answered as usual and nothing is sent: the person already has
-    the recent e-mails, whose links all still work, and the answer tells a stranger nothing.
+    Past the limit the request is answered as usual and nothing is sent: the answer tells a
+    stranger nothing, and the window is short, because strangers can use it up for the owner.
     """
     return ratelimit.consume(request, action="reset_password_address", key=_account(address))

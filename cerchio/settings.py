@@ -258,7 +258,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip",
     "reset_password_pair": "3/5m/key",
     # Reset e-mails to one address from all clients together: many clients cannot flood an inbox.
-    "reset_password_address": "5/1h/key",
+    # Above one client's allowance, so a single stranger never uses up the owner's own.
+    "reset_password_address": "5/15m/key",
     # The public intake form (intake/views.py): per client, and per contact (a keyed hash of it).
     "intake_request": "10/1h/key",
     "intake_request_contact": "3/1d/key",
@@ -268,9 +269,6 @@ MFA_FORMS = {"authenticate": "accounts.forms.MFAAuthenticateForm"}
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"  # second-factor secrets encrypted at rest
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Cerchio"
-# A code stays good for one more 30-second period: a volunteer typing it on a bus, or a phone
-# whose clock is a little off, is not refused. allauth still refuses a code used twice.
-MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = True

@@ -1,7 +1,8 @@
 """Sending the outbox, each message once, with any number of workers.
 
-A batch at a time: a worker claims due messages with a conditional UPDATE that only one
-worker can win for each row, commits the claim, asks each message's kind whether it is
+A batch at a time: a worker finds and claims due messages in one transaction that no other
+worker can share rows with (locked rows are skipped on PostgreSQL; SQLite lets one writer
+in at a time), commits the claim, asks each message's kind whether it is
 still wanted (kinds with `prepare` answer for the whole batch in a few queries), sends
 them one by one over one connection, and records each result right after its hand-off,
 only while it still holds the claim. A worker killed mid-send
