@@ -4,6 +4,7 @@ Chromium (/usr/bin/chromium) through Playwright, at 390×844 in Italian: every p
 the screen (no sideways scroll) and asks nothing of another host.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -83,8 +84,14 @@ def test_a_coordinator_starts_a_group_where_demand_reached_the_threshold_and_rea
     expect(page.get_by_label("richieste per proporre un nuovo gruppo")).to_have_value("2")
     office.check("5-impostazioni-errore")
 
-    page.goto(live_server.url + "/it/workspace/figures/intake/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Numeri dell'accoglienza")
+    # The intake figures are the second tab of "Numeri".
+    page.get_by_role("navigation", name="Spazio di lavoro").get_by_role("link", name="Numeri").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Numeri")
+    page.get_by_role("navigation", name="Quali numeri").get_by_role("link", name="Accoglienza").click()
+    expect(page).to_have_url(re.compile(r"/it/workspace/figures/intake/"))
+    expect(page.get_by_role("navigation", name="Quali numeri").locator('[aria-current="page"]')).to_have_text(
+        "Accoglienza"
+    )
     expect(page.locator("svg.chart")).to_have_count(4)
     expect(page.locator("table").first).to_be_visible()
     office.check("6-numeri")
